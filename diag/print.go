@@ -1,0 +1,104 @@
+package diag
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// WriteText prints reports in the form editors jump to:
+//
+//	FILE:LINE:COL: error DC001: message
+//	    excerpt line
+//	    ^
+//	  hint: how to fix it
+//
+// Every line goes through the report's mask.
+func WriteText(w io.Writer, reports []*Report) error {
+	var b strings.Builder
+	for _, r := range reports {
+		for _, n := range r.Notes {
+			fmt.Fprintf(&b, "%s: note: %s\n", r.File, r.mask(n))
+		}
+		for _, d := range r.Diagnostics {
+			loc := r.File
+			if d.Pos.Line > 0 {
+				loc += ":" + d.Pos.String()
+			}
+			fmt.Fprintf(&b, "%s: %s %s: %s\n", loc, d.Severity, d.Code, r.mask(d.Message))
+			if r.Source != nil {
+				for _, l := range r.Source.Excerpt(d.Pos) {
+					fmt.Fprintf(&b, "    %s\n", l)
+				}
+			}
+			if d.Hint != "" {
+				fmt.Fprintf(&b, "  hint: %s\n", r.mask(d.Hint))
+			}
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// JSONReport is the stable --format json schema of one file's result.
+// Fields are only ever added, never renamed or removed.
+type JSONReport struct {
+	File        string           `json:"file"`
+	Kind        string           `json:"kind"`
+	Encrypted   bool             `json:"encrypted"`
+	Version     int              `json:"version,omitempty"`
+	Valid       bool             `json:"valid"`
+	Errors      int              `json:"errors"`
+	Warnings    int              `json:"warnings"`
+	Notes       []string         `json:"notes,omitempty"`
+	Diagnostics []JSONDiagnostic `json:"diagnostics"`
+}
+
+// JSONDiagnostic is one diagnostic in the --format json schema.
+type JSONDiagnostic struct {
+	Code     string   `json:"code"`
+	Severity Severity `json:"severity"`
+	Line     int      `json:"line"`
+	Column   int      `json:"column"`
+	Offset   int      `json:"offset"`
+	Message  string   `json:"message"`
+	Hint     string   `json:"hint,omitempty"`
+	WrongKey bool     `json:"wrong_key,omitempty"`
+	Excerpt  []string `json:"excerpt,omitempty"`
+}
+
+// JSON converts a report into its masked JSON form.
+func (r *Report) JSON() JSONReport {
+	e, w := r.Count()
+	out := JSONReport{File: r.File, Kind: r.Kind, Encrypted: r.Encrypted, Version: r.Version,
+		Valid: e == 0, Errors: e, Warnings: w, Diagnostics: []JSONDiagnostic{}}
+	for _, n := range r.Notes {
+		out.Notes = append(out.Notes, r.mask(n))
+	}
+	for _, d := range r.Diagnostics {
+		jd := JSONDiagnostic{Code: d.Code, Severity: d.Severity, Line: d.Pos.Line, Column: d.Pos.Column,
+			Offset: d.Pos.Offset, Message: r.mask(d.Message), Hint: r.mask(d.Hint), WrongKey: d.WrongKey}
+		if r.Source != nil {
+			jd.Excerpt = r.Source.Excerpt(d.Pos)
+		}
+		out.Diagnostics = append(out.Diagnostics, jd)
+	}
+	return out
+}
+
+// WriteJSON prints reports as {"files": [...]} with an overall "valid".
+func WriteJSON(w io.Writer, reports []*Report) error {
+	doc := struct {
+		Valid bool         `json:"valid"`
+		Files []JSONReport `json:"files"`
+	}{Valid: true, Files: []JSONReport{}}
+	for _, r := range reports {
+		jr := r.JSON()
+		doc.Valid = doc.Valid && jr.Valid
+		doc.Files = append(doc.Files, jr)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
