@@ -1,0 +1,158 @@
+package dockercfg
+
+import (
+	"bytes"
+	"encoding/base64"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/shipseal/shipseal/diag"
+)
+
+var utf8BOM = []byte{0xef, 0xbb, 0xbf}
+
+// utf16Kind says whether data looks like UTF-16 text, and how: "" when it
+// does not. PowerShell's "> file" and Out-File write UTF-16 LE with a byte
+// order mark; other tools write it without one, which shows as a NUL
+// byte beside every ASCII character.
+func utf16Kind(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xff, 0xfe}):
+		return "UTF-16 (little-endian, with a byte order mark)"
+	case bytes.HasPrefix(data, []byte{0xfe, 0xff}):
+		return "UTF-16 (big-endian, with a byte order mark)"
+	}
+	n := min(len(data)/2, 32)
+	if n == 0 {
+		return ""
+	}
+	var evenNUL, oddNUL int
+	for i := 0; i < 2*n; i += 2 {
+		if data[i] == 0 && data[i+1] != 0 {
+			evenNUL++
+		}
+		if data[i] != 0 && data[i+1] == 0 {
+			oddNUL++
+		}
+	}
+	switch {
+	case oddNUL*4 >= n*3:
+		return "UTF-16 (little-endian)"
+	case evenNUL*4 >= n*3:
+		return "UTF-16 (big-endian)"
+	}
+	return ""
+}
+
+// firstNonText returns the offset of the first byte in data[from:] that
+// cannot be in a JSON text file (invalid UTF-8 or a control character other
+// than tab, newline and carriage return), or -1.
+func firstNonText(data []byte, from int) int {
+	for i := from; i < len(data); {
+		c := data[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+				return i
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
+
+// secretFields are the entry fields whose values are secrets.
+var secretFields = []string{"auth", "password", "identitytoken", "registrytoken"}
+
+func isSecretField(name string) bool {
+	for _, f := range secretFields {
+		if strings.EqualFold(name, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// maskLexically marks secrets without trusting the document's structure,
+// so that excerpts of a file that is not valid JSON hide them too: the
+// string after every `"password":` (and the other secret fields), up to
+// its closing quote or the end of the line, and every string literal that
+// decodes from base64 to user:password.
+func maskLexically(src *diag.Source, data []byte) {
+	for i := 0; i < len(data); i++ {
+		if data[i] != '"' {
+			continue
+		}
+		end := stringEnd(data, i)
+		if isSecretField(string(data[i+1 : max(end-1, i+1)])) {
+			j := skipSpace(data, end)
+			if j < len(data) && data[j] == ':' {
+				j = skipSpace(data, j+1)
+				if j < len(data) && data[j] == '"' {
+					src.MarkSecret(j+1, stringEnd(data, j)-1)
+				}
+			}
+		}
+		markIfEncodedCredential(src, data[i+1:max(end-1, i+1)], i+1)
+		// The closing quote may open the next literal in broken input,
+		// so the scan goes on from it rather than past it.
+		i = max(end-2, i)
+	}
+}
+
+// stringEnd returns the offset just past the closing quote of the string
+// starting with the quote at i, or the end of the line (or data) if it is
+// not closed there.
+func stringEnd(data []byte, i int) int {
+	for j := i + 1; j < len(data); j++ {
+		switch data[j] {
+		case '\\':
+			j++
+		case '"':
+			return j + 1
+		case '\n':
+			return j + 1
+		}
+	}
+	return len(data) + 1
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// markIfEncodedCredential marks s, found at offset at, as a secret when it
+// is base64 of user:password, and adds the decoded forms.
+func markIfEncodedCredential(src *diag.Source, s []byte, at int) {
+	if len(s) < 4 || len(s)%4 != 0 || !isBase64(s) {
+		return
+	}
+	dec, err := base64.StdEncoding.DecodeString(string(s))
+	if err != nil || !utf8.Valid(dec) {
+		return
+	}
+	_, pass, ok := strings.Cut(string(dec), ":")
+	if !ok {
+		return
+	}
+	src.MarkSecret(at, at+len(s))
+	src.AddSecretValue(string(dec))
+	src.AddSecretValue(strings.Trim(pass, "\x00"))
+}
+
+func isBase64(s []byte) bool {
+	for _, c := range s {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=') {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,699 @@
+package dockercfg
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/shipseal/shipseal/diag"
+)
+
+// Options say how Validate reads its input.
+type Options struct {
+	// Decrypted is set when the data was just decrypted: content that
+	// is not text or does not start like JSON then means the key is
+	// probably wrong, and the diagnostic says so (WrongKey).
+	Decrypted bool
+	// KeyFingerprint names the key that decrypted the data.
+	KeyFingerprint string
+}
+
+// Validate checks a docker credentials file and reports every problem it
+// finds, with secrets masked. It returns the config when the file could be
+// read as one, even if it has errors, and nil when it could not (syntax
+// errors, wrong encoding, unknown format).
+func Validate(name string, data []byte, opts Options) (*Config, *diag.Report) {
+	src := diag.NewSource(name, data)
+	v := &validator{
+		data: data,
+		opts: opts,
+		src:  src,
+		r:    &diag.Report{File: name, Kind: "dockercfg", Source: src},
+	}
+	// Mark secrets before anything else: an excerpt of a file that is
+	// not even JSON must not show them either.
+	maskLexically(src, data)
+	cfg := v.run()
+	// Report in file order; diagnostics about the whole file come first.
+	sort.SliceStable(v.r.Diagnostics, func(i, j int) bool {
+		return v.r.Diagnostics[i].Pos.Offset < v.r.Diagnostics[j].Pos.Offset
+	})
+	return cfg, v.r
+}
+
+type validator struct {
+	data []byte
+	opts Options
+	src  *diag.Source
+	r    *diag.Report
+	cfg  *Config
+}
+
+func (v *validator) pos(offset int) diag.Position { return v.src.Position(offset) }
+
+func (v *validator) errorf(code string, offset int, hint, format string, args ...any) {
+	v.r.Add(diag.Errorf(code, v.pos(offset), hint, format, args...))
+}
+
+func (v *validator) warnf(code string, offset int, hint, format string, args ...any) {
+	v.r.Add(diag.Warnf(code, v.pos(offset), hint, format, args...))
+}
+
+// wrongKey reports content that a right key would not have decrypted to.
+func (v *validator) wrongKey(offset int, what string) {
+	key := "the key"
+	if v.opts.KeyFingerprint != "" {
+		key = "key " + v.opts.KeyFingerprint
+	}
+	d := diag.Errorf(CodeNotText, v.pos(offset),
+		"decrypt with the key this file was encrypted with; a wrong or truncated key decrypts to random bytes",
+		"decrypted content %s: was it encrypted with %s? (wrong key?)", what, key)
+	d.WrongKey = true
+	v.r.Add(d)
+}
+
+func (v *validator) run() *Config {
+	data := v.data
+	if len(bytes.TrimSpace(data)) == 0 {
+		what := "file is empty"
+		if len(data) > 0 {
+			what = "file holds only white space"
+		}
+		if v.opts.Decrypted {
+			what = "decrypted content is empty"
+		}
+		v.r.Add(diag.Errorf(CodeEmpty, diag.Position{},
+			"write one with `shipseal dockercfg create`, or copy a docker config.json", "%s", what))
+		return nil
+	}
+	if kind := utf16Kind(data); kind != "" {
+		// No position: an excerpt of UTF-16 would show secrets that the
+		// masking, which reads UTF-8, cannot recognise.
+		v.r.Add(diag.Errorf(CodeUTF16, diag.Position{},
+			"re-save as UTF-8 (PowerShell: `Out-File -Encoding utf8`, or `iconv -f UTF-16 -t UTF-8`)",
+			"file is %s text; docker reads only UTF-8", kind))
+		return nil
+	}
+	start := 0
+	if bytes.HasPrefix(data, utf8BOM) {
+		v.errorf(CodeBOM, 0, "re-save as UTF-8 without a byte order mark (BOM)",
+			"file starts with a UTF-8 byte order mark, which docker's JSON parser rejects")
+		start = len(utf8BOM)
+	}
+	if at := firstNonText(data, start); at >= 0 {
+		what := fmt.Sprintf("is not text (byte 0x%02x at %s)", data[at], v.pos(at))
+		if v.opts.Decrypted {
+			v.wrongKey(at, what)
+		} else {
+			v.errorf(CodeNotText, at, "if the file is encrypted, validate it with its key",
+				"file %s", what)
+		}
+		return nil
+	}
+	first := skipSpace(data, start)
+	if v.opts.Decrypted && data[first] != '{' && data[first] != '[' {
+		v.wrongKey(first, fmt.Sprintf("does not start like JSON (%q at %s)", data[first], v.pos(first)))
+		return nil
+	}
+	var raw json.RawMessage
+	if err := json.Unmarshal(data[start:], &raw); err != nil {
+		v.syntaxError(start, err)
+		return nil
+	}
+	root := parseTree(data, start)
+	v.markSecrets(root)
+	defer v.checkDuplicateKeys(root, registriesOf(root))
+	if root.kind != kindObject {
+		v.errorf(CodeTopNotObject, root.start, `a docker config is an object: {"auths": {"registry.example.com": {"auth": "…"}}}`,
+			"top level is %s, not an object", root.kind)
+		return nil
+	}
+	v.cfg = &Config{}
+	switch {
+	case isConfigJSON(root):
+		v.cfg.Format = FormatConfigJSON
+		v.configJSON(root)
+	case isLegacy(root):
+		v.cfg.Format = FormatLegacy
+		v.entries(root)
+	default:
+		v.errorf(CodeUnknownFormat, root.start,
+			`config.json holds {"auths": {REGISTRY: {...}}}; a legacy .dockercfg holds {REGISTRY: {"auth": "…", "email": "…"}}`,
+			"unknown format: neither a config.json (no \"auths\", \"credsStore\" or \"credHelpers\") nor a legacy .dockercfg (not registries with credentials)")
+		return nil
+	}
+	v.checkHelpers(root)
+	return v.cfg
+}
+
+// syntaxError explains an encoding/json syntax error at its place in the
+// file.
+func (v *validator) syntaxError(start int, err error) {
+	var se *json.SyntaxError
+	if !errors.As(err, &se) {
+		v.errorf(CodeSyntax, start, "", "not valid JSON: %v", err)
+		return
+	}
+	// Offset counts the bytes read, including the offending one.
+	at := start + int(se.Offset) - 1
+	msg := se.Error()
+	if strings.HasSuffix(msg, "unexpected end of JSON input") {
+		v.errorf(CodeSyntax, len(v.data), "the file is cut short, or a closing brace, bracket or quote is missing",
+			"unexpected end of JSON input")
+		return
+	}
+	if !strings.HasSuffix(msg, "after top-level value") {
+		hint := "fix the JSON syntax at this place"
+		switch {
+		case strings.Contains(msg, "in string literal"):
+			hint = "a string must end on the line it starts; close the quote or escape the character"
+		case strings.Contains(msg, "after object key:value pair"):
+			hint = "separate fields with a comma"
+		case strings.Contains(msg, "looking for beginning of object key string"):
+			hint = "object keys are double-quoted strings, and the last field has no comma after it"
+		case strings.Contains(msg, "looking for beginning of value"):
+			hint = "a value is a double-quoted string, a number, true, false, null, an object or an array; the last item has no comma after it"
+		}
+		v.errorf(CodeSyntax, at, hint, "%s", msg)
+		return
+	}
+	// Where does the first value end? Decode reads exactly one value.
+	dec := json.NewDecoder(bytes.NewReader(v.data[start:]))
+	var first json.RawMessage
+	if err := dec.Decode(&first); err != nil {
+		v.errorf(CodeTrailingData, at, "", "%s", msg)
+		return
+	}
+	firstStart := skipSpace(v.data, start)
+	end := start + int(dec.InputOffset()) - 1 // the value's last byte
+	c := v.data[at]
+	what := "value"
+	switch v.data[firstStart] {
+	case '{':
+		what = "object"
+	case '[':
+		what = "array"
+	}
+	hint := fmt.Sprintf("delete what follows the end of the document at %s", v.pos(end))
+	switch c {
+	case '{', '[':
+		hint = `two JSON documents in one file? Keep one, or move the second one's registries into the first one's "auths"`
+	case '}', ']':
+		hint = "an extra closing brace: delete it, or look before it for a brace that closes an object too early"
+	case ',':
+		hint = fmt.Sprintf("the top-level %s ends too early: the brace at %s closes it, so what follows is outside; delete that brace", what, v.pos(end))
+	}
+	v.errorf(CodeTrailingData, at, hint,
+		"%s: the JSON %s that starts at %s ends at %s, and %q follows at %s",
+		msg, what, v.pos(firstStart), v.pos(end), c, v.pos(at))
+}
+
+// markSecrets marks the value of every secret field, wherever it is, and
+// every string that is base64 of user:password.
+func (v *validator) markSecrets(n *node) {
+	switch n.kind {
+	case kindObject:
+		for _, m := range n.members {
+			if isSecretField(m.key) {
+				switch m.val.kind {
+				case kindString:
+					v.src.MarkSecret(m.val.start+1, m.val.end-1)
+					v.src.AddSecretValue(m.val.str)
+				case kindNumber, kindBool:
+					v.src.MarkSecret(m.val.start, m.val.end)
+				}
+			}
+			v.markSecrets(m.val)
+		}
+	case kindArray:
+		for _, e := range n.elems {
+			v.markSecrets(e)
+		}
+	case kindString:
+		if strings.Contains(string(v.data[n.start:n.end]), `\`) {
+			markIfEncodedCredential(v.src, []byte(n.str), n.start+1)
+		}
+	}
+}
+
+// checkDuplicateKeys reports every key that an object holds twice:
+// encoding/json, and so docker, silently keeps the last one.
+// Duplicate registries in regs are reported by entries instead.
+func (v *validator) checkDuplicateKeys(n, regs *node) {
+	switch n.kind {
+	case kindArray:
+		for _, e := range n.elems {
+			v.checkDuplicateKeys(e, regs)
+		}
+	case kindObject:
+		if len(n.members) > 1 && n != regs {
+			seen := make(map[string]int, len(n.members))
+			for i, m := range n.members {
+				if j, ok := seen[m.key]; ok {
+					v.errorf(CodeDuplicateKey, m.keyStart, "delete one of them; docker uses the last one",
+						"key %q appears twice in this object, first at %s", m.key, v.pos(n.members[j].keyStart))
+				}
+				seen[m.key] = i
+			}
+		}
+		for _, m := range n.members {
+			v.checkDuplicateKeys(m.val, regs)
+		}
+	}
+}
+
+// configKnown are the top-level fields of docker's config.json besides
+// auths, credsStore and credHelpers, with the type docker decodes them
+// into. shipseal keeps them as they are, but a value of another type makes
+// docker fail to read the whole file.
+var configKnown = map[string]valueType{
+	"HttpHeaders": typeStringMap, "psFormat": typeString, "imagesFormat": typeString,
+	"networksFormat": typeString, "pluginsFormat": typeString, "volumesFormat": typeString,
+	"statsFormat": typeString, "detachKeys": typeString, "serviceInspectFormat": typeString,
+	"servicesFormat": typeString, "tasksFormat": typeString, "secretFormat": typeString,
+	"configFormat": typeString, "nodesFormat": typeString, "pruneFilters": typeStringArray,
+	"proxies": typeObjectMap, "currentContext": typeString, "cliPluginsExtraDirs": typeStringArray,
+	"plugins": typeObjectMap, "aliases": typeStringMap, "features": typeStringMap,
+}
+
+type valueType int
+
+const (
+	typeString valueType = iota
+	typeStringMap
+	typeStringArray
+	typeObjectMap // an object of objects of strings
+)
+
+func (t valueType) String() string {
+	switch t {
+	case typeString:
+		return "a string"
+	case typeStringMap:
+		return "an object of strings"
+	case typeStringArray:
+		return "an array of strings"
+	}
+	return "an object of objects"
+}
+
+// typeOK reports whether n decodes into t the way encoding/json does (null
+// decodes into anything), and where it does not.
+func typeOK(n *node, t valueType) (int, bool) {
+	if n.kind == kindNull {
+		return 0, true
+	}
+	switch t {
+	case typeString:
+		return n.start, n.kind == kindString
+	case typeStringArray:
+		if n.kind != kindArray {
+			return n.start, false
+		}
+		for _, e := range n.elems {
+			if at, ok := typeOK(e, typeString); !ok {
+				return at, false
+			}
+		}
+	case typeStringMap, typeObjectMap:
+		if n.kind != kindObject {
+			return n.start, false
+		}
+		inner := typeString
+		if t == typeObjectMap {
+			inner = typeStringMap
+		}
+		for _, m := range n.members {
+			if at, ok := typeOK(m.val, inner); !ok {
+				return at, false
+			}
+		}
+	}
+	return 0, true
+}
+
+// canonicalField returns the spelling in names that name matches as
+// encoding/json matches struct fields (exactly, else ignoring case), or "".
+func canonicalField(name string, names ...string) string {
+	for _, n := range names {
+		if n == name {
+			return n
+		}
+	}
+	for _, n := range names {
+		if strings.EqualFold(n, name) {
+			return n
+		}
+	}
+	return ""
+}
+
+// registriesOf returns the object whose keys are registries: "auths" in a
+// config.json, the top level of a legacy file, or nil.
+func registriesOf(root *node) *node {
+	if root.kind != kindObject {
+		return nil
+	}
+	if isConfigJSON(root) {
+		for i := len(root.members) - 1; i >= 0; i-- {
+			if m := root.members[i]; canonicalField(m.key, "auths") != "" && m.val.kind == kindObject {
+				return m.val
+			}
+		}
+		return nil
+	}
+	return root
+}
+
+func isConfigJSON(root *node) bool {
+	if len(root.members) == 0 {
+		return true
+	}
+	for _, m := range root.members {
+		if canonicalField(m.key, "auths", "credsStore", "credHelpers") != "" {
+			return true
+		}
+		if _, ok := configKnown[m.key]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// isLegacy is true for {REGISTRY: {...}, ...}: every key looks like a
+// registry, or some entries hold credential fields.
+func isLegacy(root *node) bool {
+	hosts, creds := 0, 0
+	for _, m := range root.members {
+		if registryKeyProblem(m.key) == "" && (strings.ContainsAny(m.key, ".:") || strings.HasPrefix(m.key, "localhost")) {
+			hosts++
+		}
+		for _, f := range m.val.members {
+			if canonicalField(f.key, entryFields...) != "" {
+				creds++
+				break
+			}
+		}
+	}
+	return hosts == len(root.members) || creds > 0
+}
+
+func (v *validator) configJSON(root *node) {
+	var auths *member
+	seen := map[string]int{}
+	for i := range root.members {
+		m := &root.members[i]
+		name := canonicalField(m.key, "auths", "credsStore", "credHelpers")
+		if name == "" {
+			if t, ok := configKnown[m.key]; ok {
+				if at, ok := typeOK(m.val, t); !ok {
+					v.errorf(CodeWrongType, at, "docker fails to read a config whose fields have the wrong type",
+						"%q must be %s", m.key, t)
+				}
+			} else {
+				v.warnf(CodeUnknownField, m.keyStart, "docker ignores it; delete it if it is a typo",
+					"unknown top-level field %q", m.key)
+			}
+			v.cfg.Extra = append(v.cfg.Extra, Field{Name: m.key, Value: json.RawMessage(v.data[m.val.start:m.val.end])})
+			continue
+		}
+		if name != m.key {
+			v.warnf(CodeFieldCase, m.keyStart, fmt.Sprintf("write %q", name),
+				"field %q is spelled %q by docker (docker accepts it, other tools may not)", m.key, name)
+		}
+		if j, ok := seen[name]; ok && root.members[j].key != m.key {
+			v.errorf(CodeDuplicateKey, m.keyStart, "delete one of them; docker merges or overwrites them",
+				"field %q repeats %q (at %s): docker does not tell field names apart by case", m.key, root.members[j].key, v.pos(root.members[j].keyStart))
+		}
+		seen[name] = i
+		switch name {
+		case "auths":
+			auths = m
+		case "credsStore":
+			if m.val.kind == kindString {
+				v.cfg.CredsStore = m.val.str
+			} else if m.val.kind != kindNull {
+				v.errorf(CodeWrongType, m.val.start, `write the helper's name, e.g. "desktop" for docker-credential-desktop`,
+					"credsStore must be a string, not %s", m.val.kind)
+			}
+		case "credHelpers":
+			v.credHelpers(m.val)
+		}
+	}
+	if auths == nil || auths.val.kind == kindNull {
+		return
+	}
+	if auths.val.kind != kindObject {
+		v.errorf(CodeAuthsNotObject, auths.val.start, `write "auths": {"registry.example.com": {"auth": "…"}}`,
+			"auths must be an object of registries, not %s", auths.val.kind)
+		return
+	}
+	v.entries(auths.val)
+}
+
+func (v *validator) credHelpers(n *node) {
+	switch n.kind {
+	case kindNull:
+		return
+	case kindObject:
+	default:
+		v.errorf(CodeWrongType, n.start, `write "credHelpers": {"registry.example.com": "helper-name"}`,
+			"credHelpers must be an object, not %s", n.kind)
+		return
+	}
+	v.cfg.CredHelpers = make(map[string]string, len(n.members))
+	for _, m := range n.members {
+		if m.val.kind != kindString && m.val.kind != kindNull {
+			v.errorf(CodeWrongType, m.val.start, `write the helper's name, e.g. "ecr-login" for docker-credential-ecr-login`,
+				"credHelpers entry %q must be a string, not %s", m.key, m.val.kind)
+			continue
+		}
+		v.cfg.CredHelpers[m.key] = m.val.str
+	}
+}
+
+// entryFields are the fields of a registry entry, spelled as docker does.
+var entryFields = []string{"auth", "username", "password", "email", "identitytoken", "registrytoken", "serveraddress"}
+
+// entries reads the registries of obj: the value of "auths", or the top
+// level of a legacy file.
+func (v *validator) entries(obj *node) {
+	byKey := map[string]int{}
+	byRegistry := map[string]int{} // index into v.cfg.Auths
+	for i := range obj.members {
+		m := &obj.members[i]
+		e := Entry{Registry: m.key, Key: Normalize(m.key)}
+		if problem := registryKeyProblem(m.key); problem != "" {
+			v.errorf(CodeBadRegistryKey, m.keyStart, `write a host name, optionally with a port, scheme and path: "registry.example.com:5000" or "https://index.docker.io/v1/"`,
+				"registry key %q is not a host name or URL: %s", m.key, problem)
+		} else if j, ok := byKey[e.Key]; ok && obj.members[j].key == m.key {
+			v.errorf(CodeDuplicateReg, m.keyStart, "keep one entry per registry: docker uses the last one",
+				"registry %q appears twice, first at %s", m.key, v.pos(obj.members[j].keyStart))
+		} else if ok {
+			v.errorf(CodeDuplicateReg, m.keyStart, "keep one entry per registry: docker picks one of them at random",
+				"registry %q is the same registry as %q (at %s): both are %s", m.key, obj.members[j].key, v.pos(obj.members[j].keyStart), e.Key)
+		}
+		byKey[e.Key] = i
+		switch m.val.kind {
+		case kindObject:
+		case kindNull:
+			v.errorf(CodeEntryNotObject, m.val.start, `write {"auth": "…"}, or delete the registry`,
+				"entry for %q is null, not an object with credentials", m.key)
+			continue
+		default:
+			v.errorf(CodeEntryNotObject, m.val.start, `write {"auth": "…"}`,
+				"entry for %q must be an object, not %s", m.key, m.val.kind)
+			continue
+		}
+		e.AuthConfig = v.entry(m)
+		if j, ok := byRegistry[m.key]; ok {
+			v.cfg.Auths[j] = e // encoding/json keeps the last one
+			continue
+		}
+		byRegistry[m.key] = len(v.cfg.Auths)
+		v.cfg.Auths = append(v.cfg.Auths, e)
+	}
+}
+
+// entry reads and checks the fields of one registry entry.
+func (v *validator) entry(reg *member) AuthConfig {
+	var a AuthConfig
+	fields := map[string]*member{}
+	wrongType := false
+	for i := range reg.val.members {
+		m := &reg.val.members[i]
+		name := canonicalField(m.key, entryFields...)
+		if name == "" {
+			v.warnf(CodeUnknownField, m.keyStart, "docker ignores it; delete it if it is a typo",
+				"unknown field %q in the entry for %q", m.key, reg.key)
+			continue
+		}
+		if name != m.key {
+			v.warnf(CodeFieldCase, m.keyStart, fmt.Sprintf("write %q", name),
+				"field %q is spelled %q by docker (docker accepts it, other tools may not)", m.key, name)
+		}
+		if prev, ok := fields[name]; ok && prev.key != m.key {
+			v.errorf(CodeDuplicateKey, m.keyStart, "delete one of them; docker uses the last one",
+				"field %q repeats %q (at %s): docker does not tell field names apart by case", m.key, prev.key, v.pos(prev.keyStart))
+		}
+		fields[name] = m
+		if m.val.kind != kindString && m.val.kind != kindNull {
+			v.errorf(CodeWrongType, m.val.start, "docker fails to read a config whose fields have the wrong type; quote the value",
+				"%q in the entry for %q must be a string, not %s", m.key, reg.key, m.val.kind)
+			wrongType = true
+			continue
+		}
+		s := m.val.str
+		switch name {
+		case "auth":
+			a.Auth = s
+		case "username":
+			a.Username = s
+		case "password":
+			a.Password = s
+		case "email":
+			a.Email = s
+		case "identitytoken":
+			a.IdentityToken = s
+		case "registrytoken":
+			a.RegistryToken = s
+		case "serveraddress":
+			a.ServerAddress = s
+		}
+	}
+	if !wrongType {
+		v.checkCredentials(reg, a, fields)
+	}
+	return a
+}
+
+func (v *validator) checkCredentials(reg *member, a AuthConfig, fields map[string]*member) {
+	at := func(name string) int {
+		if m := fields[name]; m != nil {
+			return m.val.start
+		}
+		return reg.keyStart
+	}
+	if a.Auth != "" {
+		user, pass, err := DecodeAuth(a.Auth)
+		if pass != "" {
+			v.src.AddSecretValue(pass)
+		}
+		switch {
+		case errors.Is(err, ErrAuthNotBase64):
+			v.errorf(CodeAuthNotBase64, at("auth"), "auth is base64 of user:password: `printf '%s' 'user:password' | base64 -w0`, or use `shipseal dockercfg create`",
+				"auth of %q is not valid base64", reg.key)
+		case errors.Is(err, ErrAuthNoColon):
+			v.errorf(CodeAuthNoColon, at("auth"), "auth is base64 of user:password, with a colon between them: encode both, not the password alone",
+				"auth of %q does not decode to user:password (no colon)", reg.key)
+		case errors.Is(err, ErrAuthEmptyUser):
+			v.errorf(CodeEmptyCredential, at("auth"), "encode user:password with both parts filled in",
+				"auth of %q decodes to an empty user name", reg.key)
+		case errors.Is(err, ErrAuthEmptyPassword) && a.IdentityToken != "":
+			// docker login with an identity token (Azure, for one)
+			// stores the user with an empty password beside it.
+		case errors.Is(err, ErrAuthEmptyPassword):
+			v.errorf(CodeEmptyCredential, at("auth"), "encode user:password with both parts filled in; registries refuse an empty password",
+				"auth of %q decodes to user %q with an empty password", reg.key, user)
+		case err == nil:
+			if a.Username != "" && a.Username != user {
+				v.errorf(CodeAuthMismatch, at("username"), "docker uses auth and ignores username and password: delete them or make them agree",
+					"username %q of %q disagrees with the user %q in its auth", a.Username, reg.key, user)
+			}
+			if a.Password != "" && a.Password != pass {
+				v.errorf(CodeAuthMismatch, at("password"), "docker uses auth and ignores username and password: delete them or make them agree",
+					"password of %q disagrees with the password in its auth", reg.key)
+			}
+		}
+		return
+	}
+	switch {
+	case a.Username != "" && a.Password == "" && a.IdentityToken == "":
+		v.errorf(CodeEmptyCredential, at("username"), `add "password", or write the credentials with `+"`shipseal dockercfg create`",
+			"entry for %q has user %q but no password", reg.key, a.Username)
+	case a.Password != "" && a.Username == "":
+		v.errorf(CodeEmptyCredential, at("password"), `add "username"`,
+			"entry for %q has a password but no user name", reg.key)
+	case a.Empty():
+		// Reported by checkHelpers when a helper holds these
+		// credentials.
+		if v.helperFor(reg.key) == "" {
+			v.errorf(CodeNoCredential, reg.keyStart, `add "auth" (base64 of user:password), or delete the registry`,
+				"entry for %q holds no credential", reg.key)
+		}
+	}
+}
+
+// helperFor returns the credential helper docker asks for registry, or "".
+func (v *validator) helperFor(registry string) string {
+	key := Normalize(registry)
+	for r, h := range v.cfg.CredHelpers {
+		if Normalize(r) == key && h != "" {
+			return h
+		}
+	}
+	return v.cfg.CredsStore
+}
+
+const inlineHint = "the credentials are in this machine's keychain, so the file gives CI nothing: run `shipseal dockercfg inline` to copy them into the file, then encrypt that"
+
+// checkHelpers reports registries whose credentials a credential helper
+// holds, and files without any credentials.
+func (v *validator) checkHelpers(root *node) {
+	cfg := v.cfg
+	inline := map[string]bool{}
+	for _, e := range cfg.Auths {
+		if !e.Empty() {
+			inline[e.Key] = true
+		}
+	}
+	obj := root
+	if cfg.Format == FormatConfigJSON {
+		obj = nil
+		if m := root.get("auths"); m != nil && m.val.kind == kindObject {
+			obj = m.val
+		}
+	}
+	if obj != nil {
+		for _, m := range obj.members {
+			if m.val.kind != kindObject {
+				continue
+			}
+			if h := v.helperFor(m.key); h != "" && !inline[Normalize(m.key)] {
+				v.errorf(CodeHelperHeld, m.keyStart, inlineHint,
+					"credentials for %q are held by credential helper %q (docker-credential-%s), not in this file", m.key, h, h)
+			}
+		}
+	}
+	helpers := root.get("credHelpers")
+	if helpers != nil && helpers.val.kind == kindObject {
+		for _, m := range helpers.val.members {
+			h := cfg.CredHelpers[m.key]
+			if h == "" || cfg.Lookup(m.key) != nil {
+				if h != "" && inline[Normalize(m.key)] {
+					v.warnf(CodeHelperSet, m.keyStart, "delete the credHelpers entry so that docker uses the credentials in this file",
+						"credHelpers sends %q to docker-credential-%s, so docker ignores its credentials in this file", m.key, h)
+				}
+				continue
+			}
+			v.errorf(CodeHelperHeld, m.keyStart, inlineHint,
+				"credentials for %q are held by credential helper %q (docker-credential-%s), not in this file", m.key, h, h)
+		}
+	}
+	if store := root.get("credsStore"); store != nil && cfg.CredsStore != "" {
+		if len(inline) > 0 {
+			v.warnf(CodeHelperSet, store.keyStart, `delete "credsStore" so that docker uses the credentials in this file`,
+				"credsStore sends every registry to docker-credential-%s, so docker ignores the credentials in this file", cfg.CredsStore)
+		} else if len(cfg.Auths) == 0 {
+			v.errorf(CodeHelperHeld, store.keyStart, inlineHint,
+				"credsStore %q (docker-credential-%s) holds all credentials; this file holds none", cfg.CredsStore, cfg.CredsStore)
+		}
+	}
+	if len(cfg.Auths) == 0 && cfg.CredsStore == "" && len(cfg.CredHelpers) == 0 && v.r.Valid() {
+		v.errorf(CodeNoCredentials, root.start, "add a registry with `shipseal dockercfg create --registry R --username U --password-stdin`",
+			"file holds no registry credentials")
+	}
+}
