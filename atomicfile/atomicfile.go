@@ -1,0 +1,213 @@
+// Package atomicfile writes files so that a reader sees either the old
+// content or the complete new content, never a torn file, and a failed run
+// leaves an existing file untouched.
+//
+// Content goes to a temporary file in the destination's directory (so the
+// final rename never crosses a filesystem), created with mode 0600 so that
+// a secret is never readable by others even while it is being written.
+// Commit syncs it, sets its final mode, renames it over the destination and
+// syncs the directory. Abort, or a crash, leaves only the temporary file,
+// which the next Create in that directory removes once its writer is gone.
+//
+// A destination that is a symbolic link is followed: the file it points to
+// is replaced and the link itself is kept.
+package atomicfile
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// File is a pending output file. Write to it, then Commit or Abort.
+type File struct {
+	*os.File
+	path      string
+	perm      os.FileMode
+	noClobber bool
+	done      bool
+}
+
+// Option changes how Create behaves.
+type Option func(*File)
+
+// NoClobber makes Commit fail with fs.ErrExist if the destination exists
+// by then, instead of replacing it.
+func NoClobber() Option { return func(f *File) { f.noClobber = true } }
+
+// staleAfter is how old an orphaned temporary file must be before Create
+// removes it, so that a file another process is still writing is safe even
+// if its process is not visible from here (another container).
+const staleAfter = time.Minute
+
+// Create starts writing path. The file gets mode perm on Commit.
+func Create(path string, perm os.FileMode, opts ...Option) (*File, error) {
+	dest, err := resolve(path)
+	if err != nil {
+		return nil, err
+	}
+	dir, base := filepath.Split(dest)
+	if dir == "" {
+		dir = "."
+	}
+	removeStale(dir, base)
+	var rnd [6]byte
+	rand.Read(rnd[:])
+	tmp := filepath.Join(dir, fmt.Sprintf("%s%d-%s.tmp", tempPrefix(base), os.Getpid(), hex.EncodeToString(rnd[:])))
+	fh, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("cannot create a file in %s: %w", dir, unwrapPath(err))
+	}
+	f := &File{File: fh, path: dest, perm: perm}
+	for _, o := range opts {
+		o(f)
+	}
+	return f, nil
+}
+
+// Path is the destination (after following a symbolic link).
+func (f *File) Path() string { return f.path }
+
+// Commit makes the written content the destination's.
+func (f *File) Commit() error {
+	if f.done {
+		return errors.New("atomicfile: already committed or aborted")
+	}
+	f.done = true
+	tmp := f.Name()
+	err := f.Sync()
+	if err == nil {
+		err = f.Chmod(f.perm)
+	}
+	if cerr := f.File.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		if f.noClobber {
+			// link(2) fails if the destination exists, atomically.
+			if err = os.Link(tmp, f.path); err == nil {
+				os.Remove(tmp)
+			}
+		} else {
+			err = os.Rename(tmp, f.path)
+		}
+	}
+	if err != nil {
+		os.Remove(tmp)
+		if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("%s already exists: %w", f.path, fs.ErrExist)
+		}
+		return fmt.Errorf("writing %s: %w", f.path, unwrapPath(err))
+	}
+	syncDir(filepath.Dir(f.path))
+	return nil
+}
+
+// Abort discards the pending file. It is a no-op after Commit, so it can be
+// deferred.
+func (f *File) Abort() {
+	if f.done {
+		return
+	}
+	f.done = true
+	f.File.Close()
+	os.Remove(f.Name())
+}
+
+// Close is Abort: a pending file is only kept by Commit.
+func (f *File) Close() error {
+	f.Abort()
+	return nil
+}
+
+// WriteFile writes data to path atomically with mode perm.
+func WriteFile(path string, data []byte, perm os.FileMode, opts ...Option) error {
+	f, err := Create(path, perm, opts...)
+	if err != nil {
+		return err
+	}
+	defer f.Abort()
+	if _, err := f.Write(data); err != nil {
+		return fmt.Errorf("writing %s: %w", path, unwrapPath(err))
+	}
+	return f.Commit()
+}
+
+// resolve follows a symbolic link at path to the file it names (which may
+// not exist yet).
+func resolve(path string) (string, error) {
+	for range 40 {
+		target, err := os.Readlink(path)
+		if err != nil {
+			return path, nil // not a link (or not there yet)
+		}
+		if !filepath.IsAbs(target) {
+			target = filepath.Join(filepath.Dir(path), target)
+		}
+		path = target
+	}
+	return "", fmt.Errorf("%s: too many levels of symbolic links", path)
+}
+
+func tempPrefix(base string) string { return "." + base + ".shipseal-" }
+
+// removeStale deletes temporary files for base left by processes that are
+// gone (killed before they could clean up).
+func removeStale(dir, base string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix := tempPrefix(base)
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasPrefix(name, prefix) || !strings.HasSuffix(name, ".tmp") {
+			continue
+		}
+		pidText, _, _ := strings.Cut(strings.TrimPrefix(name, prefix), "-")
+		pid, err := strconv.Atoi(pidText)
+		if err != nil || processAlive(pid) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleAfter {
+			os.Remove(filepath.Join(dir, name))
+		}
+	}
+}
+
+func processAlive(pid int) bool {
+	if pid <= 0 {
+		return false
+	}
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
+
+// unwrapPath drops the *PathError's path (usually our temporary name),
+// keeping the reason.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/shipseal/shipseal/crypto"
+	"github.com/spf13/cobra"
+)
+
+func init() { commands = append(commands, newDecryptCommand) }
+
+type decryptOptions struct {
+	key    keyOptions
+	output string
+	binary bool
+}
+
+// holdBack is how much v1 plaintext is checked before any is written: a
+// wrong key is caught within it, so nothing at all reaches the output.
+const holdBack = 64 << 10
+
+func newDecryptCommand(s *streams) *cobra.Command {
+	opts := &decryptOptions{}
+	cmd := &cobra.Command{
+		Use:   "decrypt [IN] [OUT]",
+		Short: "Decrypt a file with the project key (jet decrypt)",
+		Long: `Decrypt IN (v1 or v2, detected by its header) to OUT with the project key.
+"-" or a missing argument means standard input or output. OUT is written with
+mode 0600 and appears only when it is complete and its checksum matched.
+
+v1 files have no checksum: shipseal checks that what it decrypted is text,
+which catches a wrong key. Pass --binary for a v1 file that is not text.`,
+		Example: `  # jet decrypt dockercfg.encrypted dockercfg.json
+  shipseal decrypt dockercfg.encrypted dockercfg.json
+  shipseal decrypt env.encrypted | grep -c =`,
+		Args: maxArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error { return runDecrypt(s, opts, args) },
+	}
+	f := cmd.Flags()
+	opts.key.register(f)
+	f.StringVarP(&opts.output, "output", "o", "", "write to this file instead of OUT")
+	f.BoolVar(&opts.binary, "binary", false, "do not require a v1 file's plaintext to be text")
+	return cmd
+}
+
+func runDecrypt(s *streams, opts *decryptOptions, args []string) error {
+	inName, outName, err := inOut(args, opts.output)
+	if err != nil {
+		return err
+	}
+	found, err := opts.key.find()
+	if err != nil {
+		return err
+	}
+	in, file, err := openInput(s, inName)
+	if err != nil {
+		return err
+	}
+	if file != nil {
+		defer file.Close()
+	}
+	r, err := crypto.NewReader(in, found.Key)
+	if err != nil {
+		return fmt.Errorf("decrypting %s: %w", displayName(inName), err)
+	}
+	out, err := openOutput(s, outName, 0o600)
+	if err != nil {
+		return err
+	}
+	defer out.Abort()
+
+	var w io.Writer = out
+	var guard *crypto.TextGuard
+	if r.Version() == crypto.V1 && !opts.binary {
+		guard = crypto.NewTextGuard(out, holdBack)
+		w = guard
+	}
+	_, err = io.CopyBuffer(w, r, make([]byte, 64<<10))
+	if err == nil && guard != nil {
+		err = guard.Close()
+	}
+	if err != nil {
+		if errors.Is(err, crypto.ErrNotText) {
+			return withHint(fmt.Errorf("decrypting %s: %w: the key is probably wrong (%v)", displayName(inName), err, found.Key),
+				"check that the key is this project's; pass --binary if this file is binary")
+		}
+		if outName == stdio && errors.Is(err, crypto.ErrChecksum) {
+			err = fmt.Errorf("%w; the output above is corrupt, discard it", err)
+		}
+		return fmt.Errorf("decrypting %s: %w", displayName(inName), err)
+	}
+	return out.Commit()
+}

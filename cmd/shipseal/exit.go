@@ -1,0 +1,138 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/shipseal/shipseal/crypto"
+	"github.com/shipseal/shipseal/projectkey"
+)
+
+// The exit codes, documented in docs/cli.md. Every command uses these.
+const (
+	exitOK        = 0
+	exitFailure   = 1
+	exitUsage     = 2
+	exitKey       = 3
+	exitDecrypt   = 4
+	exitInvalid   = 5
+	exitSignalled = 130
+)
+
+// usageError is a bad command line: exit 2, with a pointer to --help.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usageErrorf(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// hintError attaches advice to an error; the advice is printed on a line of
+// its own after the error.
+type hintError struct {
+	err  error
+	hint string
+}
+
+func (e hintError) Error() string { return e.err.Error() }
+func (e hintError) Unwrap() error { return e.err }
+
+func withHint(err error, format string, args ...any) error {
+	if err == nil {
+		return nil
+	}
+	return hintError{err, fmt.Sprintf(format, args...)}
+}
+
+// exitError ends the command with a code, after its output (diagnostics,
+// say) has been printed already; msg may be empty.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e exitError) Error() string { return e.msg }
+
+// errContentInvalid and errCannotDecrypt end commands whose diagnostics
+// already said what was wrong.
+var (
+	errContentInvalid = exitError{code: exitInvalid}
+	errCannotDecrypt  = exitError{code: exitDecrypt}
+)
+
+// exitCode maps an error to the documented exit codes.
+func exitCode(err error) int {
+	var ee exitError
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ee):
+		return ee.code
+	case errors.As(err, &ue):
+		return exitUsage
+	case errors.Is(err, projectkey.ErrNoKey), errors.Is(err, crypto.ErrInvalidKey):
+		return exitKey
+	case errors.Is(err, crypto.ErrNotEncrypted), errors.Is(err, crypto.ErrUnsupportedVersion),
+		errors.Is(err, crypto.ErrWrongKey), errors.Is(err, crypto.ErrChecksum),
+		errors.Is(err, crypto.ErrTruncated), errors.Is(err, crypto.ErrNotText):
+		return exitDecrypt
+	}
+	return exitFailure
+}
+
+// defaultHint gives advice for the errors every command can meet.
+func defaultHint(err error) string {
+	switch {
+	case errors.Is(err, projectkey.ErrNoKey):
+		return "download the project's AES key from Codeship (Project Settings → General → AES Key) into codeship.aes, " +
+			"or point to it with --key-path or $SHIPSEAL_KEY_PATH; for a new project, create one with `shipseal keygen`"
+	case errors.Is(err, crypto.ErrInvalidKey):
+		return "codeship.aes must hold the base64 text of a 32-byte key, exactly as Codeship's project settings give it"
+	case errors.Is(err, crypto.ErrWrongKey), errors.Is(err, crypto.ErrChecksum), errors.Is(err, crypto.ErrNotText):
+		return "check that the key is this project's (each Codeship project has its own key); " +
+			"if the file was encrypted with another project's key, re-encrypt it with `shipseal encrypt`"
+	case errors.Is(err, crypto.ErrNotEncrypted):
+		return "the input is not encrypted; `shipseal validate FILE` says what it is"
+	case errors.Is(err, crypto.ErrUnsupportedVersion):
+		return "this file was written by a newer tool; upgrade shipseal"
+	}
+	return ""
+}
+
+// report prints err as "shipseal: error: …" and its hint, and returns the
+// exit code.
+func report(w io.Writer, err error) int {
+	code := exitCode(err)
+	var ee exitError
+	if errors.As(err, &ee) && ee.msg == "" {
+		return code
+	}
+	fmt.Fprintf(w, "shipseal: error: %s\n", err)
+	var he hintError
+	hint := defaultHint(err)
+	if errors.As(err, &he) {
+		hint = he.hint
+	}
+	if code == exitUsage && hint == "" {
+		hint = "run `shipseal --help` for usage"
+	}
+	if hint != "" {
+		fmt.Fprintf(w, "shipseal: hint: %s\n", hint)
+	}
+	return code
+}
+
+// warnf prints a warning in the same voice.
+func warnf(w io.Writer, format string, args ...any) {
+	fmt.Fprintf(w, "shipseal: warning: %s\n", strings.TrimSpace(fmt.Sprintf(format, args...)))
+}
+
+// infof prints a progress line ("wrote x") in the same voice.
+func infof(w io.Writer, format string, args ...any) {
+	fmt.Fprintf(w, "shipseal: %s\n", fmt.Sprintf(format, args...))
+}

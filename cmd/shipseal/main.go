@@ -1,0 +1,7 @@
+// Command shipseal encrypts, decrypts and validates the secrets that CI
+// pipelines keep in their repositories, byte-compatible with Codeship's jet.
+package main
+
+import "os"
+
+func main() { os.Exit(execute(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }

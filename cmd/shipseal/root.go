@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// streams are the command's standard streams, so tests can replace them.
+type streams struct {
+	in  io.Reader
+	out io.Writer
+	err io.Writer
+}
+
+func newRootCommand(s *streams) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "shipseal",
+		Short: "Encrypt, decrypt and validate CI secrets, byte-compatible with Codeship's jet",
+		Long: `shipseal encrypts and decrypts files with a project's AES key (codeship.aes),
+in the formats Codeship's jet writes and reads, and validates Docker credential
+files (dockercfg) and env files before they break a build.
+
+Exit codes: 0 ok, 1 failure, 2 usage, 3 key missing or malformed,
+4 cannot decrypt (wrong key, corrupt, not encrypted), 5 invalid content.`,
+		Version:       versionString(),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetIn(s.in)
+	root.SetOut(s.out)
+	root.SetErr(s.err)
+	root.SetVersionTemplate("shipseal {{.Version}}\n")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErrorf("%v", err) })
+	for _, newCommand := range commands {
+		root.AddCommand(newCommand(s))
+	}
+	return root
+}
+
+// commands holds every subcommand's constructor. Each command's file adds
+// its own in an init function, so adding a command touches only its file.
+var commands []func(*streams) *cobra.Command
+
+// execute runs the command line and returns the process exit code. All
+// errors are printed here, in one voice.
+func execute(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	s := &streams{in: stdin, out: stdout, err: stderr}
+	root := newRootCommand(s)
+	root.SetArgs(args)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	return report(stderr, err)
+}

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func vectorsDir(t *testing.T) string {
+	abs, err := filepath.Abs("../../testdata/vectors")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return abs
+}
+
+// scriptCommands are the checks the scenarios need beyond testscript's own.
+func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
+	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		// perm FILE MODE: the file's permission bits are MODE (octal).
+		"perm": func(ts *testscript.TestScript, neg bool, args []string) {
+			if len(args) != 2 {
+				ts.Fatalf("usage: perm FILE MODE")
+			}
+			st, err := os.Stat(ts.MkAbs(args[0]))
+			ts.Check(err)
+			want, err := strconv.ParseUint(args[1], 8, 32)
+			ts.Check(err)
+			got := st.Mode().Perm()
+			if (got == os.FileMode(want)) == neg {
+				ts.Fatalf("%s has mode %#o, want %s%#o", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
+			}
+		},
+		// flipbyte FILE OFFSET: flip the bits of the byte at OFFSET (negative
+		// counts from the end).
+		"flipbyte": func(ts *testscript.TestScript, neg bool, args []string) {
+			if neg || len(args) != 2 {
+				ts.Fatalf("usage: flipbyte FILE OFFSET")
+			}
+			path := ts.MkAbs(args[0])
+			data, err := os.ReadFile(path)
+			ts.Check(err)
+			off, err := strconv.Atoi(args[1])
+			ts.Check(err)
+			if off < 0 {
+				off += len(data)
+			}
+			data[off] ^= 0x01
+			ts.Check(os.WriteFile(path, data, 0o644))
+		},
+		// nosecret FILE SECRET...: none of the secrets occurs in FILE.
+		"nosecret": func(ts *testscript.TestScript, neg bool, args []string) {
+			if neg || len(args) < 2 {
+				ts.Fatalf("usage: nosecret FILE SECRET...")
+			}
+			data := ts.ReadFile(args[0])
+			for _, s := range args[1:] {
+				if s != "" && strings.Contains(data, s) {
+					ts.Fatalf("%s contains the secret %q", args[0], s)
+				}
+			}
+		},
+		// exitcode N CMD ARGS...: run CMD (like exec) and check that it
+		// exits with status N.
+		"exitcode": func(ts *testscript.TestScript, neg bool, args []string) {
+			if neg || len(args) < 2 {
+				ts.Fatalf("usage: exitcode N CMD ARGS...")
+			}
+			want, err := strconv.Atoi(args[0])
+			ts.Check(err)
+			got := 0
+			if err := ts.Exec(args[1], args[2:]...); err != nil {
+				var ee *exec.ExitError
+				if !errors.As(err, &ee) {
+					ts.Fatalf("running %s: %v", args[1], err)
+				}
+				got = ee.ExitCode()
+			}
+			if got != want {
+				ts.Fatalf("%s exited with status %d, want %d", args[1], got, want)
+			}
+		},
+		// notmp DIR: no temporary files are left in DIR.
+		"notmp": func(ts *testscript.TestScript, neg bool, args []string) {
+			entries, err := os.ReadDir(ts.MkAbs(args[0]))
+			ts.Check(err)
+			for _, e := range entries {
+				if m, _ := filepath.Match(".*.shipseal-*.tmp", e.Name()); m {
+					ts.Fatalf("temporary file left behind: %s", e.Name())
+				}
+			}
+		},
+	}
+}

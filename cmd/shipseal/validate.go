@@ -1,0 +1,143 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/shipseal/shipseal/crypto"
+	"github.com/shipseal/shipseal/diag"
+	"github.com/shipseal/shipseal/envfile"
+	"github.com/shipseal/shipseal/validate"
+	"github.com/spf13/cobra"
+)
+
+func init() { commands = append(commands, newValidateCommand) }
+
+type validateOptions struct {
+	key     keyOptions
+	kind    string
+	dialect string
+	strict  bool
+	format  string
+}
+
+func newValidateCommand(s *streams) *cobra.Command {
+	opts := &validateOptions{}
+	cmd := &cobra.Command{
+		Use:   "validate FILE...",
+		Short: "Check dockercfg and env files, plain or encrypted",
+		Long: `Validate dockercfg and env files. An encrypted file is decrypted in memory,
+never on disk; if it does not decrypt to valid content, validate says whether
+the key is wrong or the content is malformed, where, and how to fix it.
+Secrets are never printed.
+
+Exit codes: 0 valid, 3 key missing or malformed, 4 cannot decrypt (wrong key,
+corrupt), 5 invalid content.`,
+		Example: `  # before "jet encrypt", or after Codeship said "Failed to parse dockercfg"
+  shipseal validate dockercfg.encrypted
+  shipseal validate --type env --dialect compose .env
+  shipseal validate --format json docker/config.json`,
+		Args: minArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runValidate(s, opts, args) },
+	}
+	f := cmd.Flags()
+	opts.key.register(f)
+	f.StringVar(&opts.kind, "type", "auto", "what the files are: auto, dockercfg or env")
+	f.StringVar(&opts.dialect, "dialect", "docker", "env file dialect: docker (docker run --env-file) or compose (.env)")
+	f.BoolVar(&opts.strict, "strict", false, "treat warnings as errors")
+	f.StringVar(&opts.format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+// validationOptions parses the flags every validating command shares.
+func validationOptions(kind, dialect string, strict bool) (validate.Options, error) {
+	k, err := validate.ParseKind(kind)
+	if err != nil {
+		return validate.Options{}, usageError{err}
+	}
+	d, err := envfile.ParseDialect(dialect)
+	if err != nil {
+		return validate.Options{}, usageError{err}
+	}
+	return validate.Options{Kind: k, Dialect: d, Strict: strict}, nil
+}
+
+func runValidate(s *streams, opts *validateOptions, args []string) error {
+	if opts.format != "text" && opts.format != "json" {
+		return usageErrorf("unknown --format %q: want text or json", opts.format)
+	}
+	vopts, err := validationOptions(opts.kind, opts.dialect, opts.strict)
+	if err != nil {
+		return err
+	}
+	var key *crypto.Key
+	vopts.NoKeyIsError = true
+	vopts.Key = func() (*crypto.Key, error) {
+		if key == nil {
+			found, err := opts.key.find()
+			if err != nil {
+				return nil, err
+			}
+			key = found.Key
+		}
+		return key, nil
+	}
+	var reports []*diag.Report
+	for _, name := range args {
+		data, err := readAll(s, name)
+		if err != nil {
+			return err
+		}
+		r, err := validate.File(displayName(name), data, vopts)
+		if err != nil {
+			return err
+		}
+		reports = append(reports, r)
+	}
+	if opts.format == "json" {
+		err = diag.WriteJSON(s.out, reports)
+	} else {
+		err = diag.WriteText(s.out, reports)
+	}
+	if err != nil {
+		return err
+	}
+	code := exitOK
+	for _, r := range reports {
+		switch {
+		case r.WrongKey():
+			code = exitDecrypt
+		case !r.Valid() && code == exitOK:
+			code = exitInvalid
+		}
+	}
+	if code != exitOK {
+		return exitError{code: code}
+	}
+	if opts.format == "text" {
+		for _, r := range reports {
+			fmt.Fprintf(s.err, "%s: ok (%s%s)\n", r.File, r.Kind, encryptedNote(r))
+		}
+	}
+	return nil
+}
+
+func encryptedNote(r *diag.Report) string {
+	if !r.Encrypted {
+		return ""
+	}
+	return fmt.Sprintf(", encrypted v%d", r.Version)
+}
+
+// readAll reads a named file or standard input.
+func readAll(s *streams, name string) ([]byte, error) {
+	if name == stdio {
+		return io.ReadAll(s.in)
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, inputError(name, err)
+	}
+	return data, nil
+}

@@ -1,0 +1,90 @@
+package validate
+
+import (
+	"bytes"
+	"encoding/base64"
+	"path/filepath"
+	"strings"
+
+	"github.com/shipseal/shipseal/dockercfg"
+	"github.com/shipseal/shipseal/envfile"
+)
+
+// encryptedSuffixes are stripped from a name before guessing its kind from
+// it: "prod.env.encrypted" is an env file.
+var encryptedSuffixes = []string{".encrypted", ".enc", ".aes"}
+
+// BaseName returns a file's name without an encrypted-file suffix.
+func BaseName(name string) string {
+	base := filepath.Base(name)
+	for _, s := range encryptedSuffixes {
+		if t := strings.TrimSuffix(base, s); t != base && t != "" {
+			return t
+		}
+	}
+	return base
+}
+
+// KindFromName guesses a kind from a file name alone, or Auto.
+func KindFromName(name string) Kind {
+	base := strings.ToLower(BaseName(name))
+	switch {
+	case base == "env" || base == "environment" || strings.HasSuffix(base, ".env") || strings.HasPrefix(base, ".env"):
+		return Env
+	case strings.Contains(base, "dockercfg") || base == "config.json" || strings.Contains(base, "docker-config") || strings.Contains(base, "docker_config"):
+		return Dockercfg
+	}
+	return Auto
+}
+
+// DetectKind says what plaintext data holds: by content first (a JSON
+// document is a dockercfg, whatever its name), then by name.
+func DetectKind(name string, data []byte) Kind {
+	switch {
+	case dockercfg.Detect(data):
+		return Dockercfg
+	case KindFromName(name) != Auto:
+		return KindFromName(name)
+	case looksLikeJSON(data):
+		return Dockercfg
+	case envfile.Detect(data):
+		return Env
+	}
+	return Unknown
+}
+
+func looksLikeJSON(data []byte) bool {
+	t := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
+	return len(t) > 0 && t[0] == '{'
+}
+
+// IsEncrypted reports whether data looks like an encrypted file: a
+// "codeship:" header, or nothing but base64 (and whitespace) that decodes
+// to at least an IV.
+func IsEncrypted(data []byte) bool {
+	t := bytes.TrimSpace(data)
+	if bytes.HasPrefix(t, []byte("codeship:")) {
+		return true
+	}
+	if len(t) < 24 {
+		return false
+	}
+	n := 0
+	for _, c := range t {
+		switch {
+		case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '+', c == '/', c == '=':
+			n++
+		case c == ' ', c == '\t', c == '\r', c == '\n':
+		default:
+			return false
+		}
+	}
+	compact := make([]byte, 0, n)
+	for _, c := range t {
+		if c > ' ' {
+			compact = append(compact, c)
+		}
+	}
+	_, err := base64.StdEncoding.DecodeString(string(compact))
+	return err == nil
+}

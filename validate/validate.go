@@ -1,0 +1,191 @@
+// Package validate says what a secret file is and whether it is right: it
+// decrypts an encrypted file in memory (never on disk), recognises a
+// dockercfg or an env file by name and content, and runs the matching
+// validator. Every command that validates (validate, encrypt, check, edit,
+// rekey) goes through it, so they all agree.
+package validate
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/shipseal/shipseal/crypto"
+	"github.com/shipseal/shipseal/diag"
+	"github.com/shipseal/shipseal/dockercfg"
+	"github.com/shipseal/shipseal/envfile"
+	"github.com/shipseal/shipseal/projectkey"
+)
+
+// Kind is what a file holds.
+type Kind string
+
+// The kinds of file shipseal knows.
+const (
+	Auto      Kind = ""
+	Dockercfg Kind = "dockercfg"
+	Env       Kind = "env"
+	Encrypted Kind = "encrypted"
+	Unknown   Kind = "unknown"
+)
+
+// ParseKind parses a --type value.
+func ParseKind(s string) (Kind, error) {
+	switch k := Kind(strings.ToLower(s)); k {
+	case Auto, "auto":
+		return Auto, nil
+	case Dockercfg, Env:
+		return k, nil
+	case "dotenv", "envfile":
+		return Env, nil
+	}
+	return "", fmt.Errorf("unknown type %q: want dockercfg, env or auto", s)
+}
+
+// Options configure validation.
+type Options struct {
+	// Kind forces the kind of the (decrypted) content; Auto detects it.
+	Kind Kind
+	// Dialect is the env file dialect.
+	Dialect envfile.Dialect
+	// Strict turns warnings into errors.
+	Strict bool
+	// Key returns the project key; it is only called for encrypted input.
+	// A nil Key, or one that returns an error wrapping projectkey.ErrNoKey,
+	// means the content is not checked (the envelope still is); any other
+	// error is returned by File.
+	Key func() (*crypto.Key, error)
+	// NoKeyIsError makes a missing key an error returned by File instead of
+	// a note (validate needs the key, check does not).
+	NoKeyIsError bool
+}
+
+// Codes of the findings about the encrypted envelope itself.
+const (
+	CodeNotEncrypted   = "EN001" // not base64 or too short
+	CodeWrongKey       = "EN002" // v2 checksum does not decrypt
+	CodeChecksum       = "EN003" // v2 checksum mismatch: corrupt
+	CodeVersion        = "EN004" // unsupported version
+	CodeNotText        = "EN005" // v1 decrypts to non-text: wrong key
+	CodeUnknownContent = "EN006" // decrypts to text of no known kind
+)
+
+// File validates one file: name is shown in diagnostics (and used to guess
+// the kind), data is its content.
+func File(name string, data []byte, opts Options) (*diag.Report, error) {
+	if !IsEncrypted(data) {
+		return Plain(name, data, opts, nil), nil
+	}
+	r := &diag.Report{File: name, Kind: string(Encrypted), Encrypted: true}
+	env, err := crypto.Inspect(bytes.NewReader(data))
+	if err != nil {
+		r.Add(envelopeDiag(err, nil))
+		return r, nil
+	}
+	r.Version = int(env.Version)
+	var key *crypto.Key
+	if opts.Key != nil {
+		key, err = opts.Key()
+	} else {
+		err = projectkey.ErrNoKey
+	}
+	if err != nil {
+		if opts.NoKeyIsError || !errors.Is(err, projectkey.ErrNoKey) {
+			return nil, err
+		}
+		r.Notes = append(r.Notes, fmt.Sprintf("encrypted (%v, %d bytes of plaintext); content not checked: no key", env.Version, env.PlaintextSize))
+		return r, nil
+	}
+	plain, version, err := Decrypt(data, key)
+	if err != nil {
+		r.Add(envelopeDiag(err, key))
+		return r, nil
+	}
+	inner := Plain(strings.TrimSuffix(name, filepath.Ext(name)), plain, opts, key)
+	inner.File, inner.Encrypted, inner.Version = name, true, int(version)
+	return inner, nil
+}
+
+// Decrypt decrypts a whole file in memory.
+func Decrypt(data []byte, key *crypto.Key) ([]byte, crypto.Version, error) {
+	r, err := crypto.NewReader(bytes.NewReader(data), key)
+	if err != nil {
+		return nil, 0, err
+	}
+	var out bytes.Buffer
+	if _, err := out.ReadFrom(r); err != nil {
+		return nil, r.Version(), err
+	}
+	return out.Bytes(), r.Version(), nil
+}
+
+// Plain validates plaintext. key is the key it was decrypted with, or nil
+// for a file that was never encrypted.
+func Plain(name string, data []byte, opts Options, key *crypto.Key) *diag.Report {
+	kind := opts.Kind
+	if kind == Auto {
+		kind = DetectKind(name, data)
+	}
+	fp := ""
+	if key != nil {
+		fp = key.Fingerprint()
+	}
+	var r *diag.Report
+	switch kind {
+	case Dockercfg:
+		_, r = dockercfg.Validate(name, data, dockercfg.Options{Decrypted: key != nil, KeyFingerprint: fp})
+	case Env:
+		_, r = envfile.Validate(name, data, envfile.Options{Dialect: opts.Dialect, Decrypted: key != nil, KeyFingerprint: fp})
+	default:
+		r = &diag.Report{File: name, Kind: string(Unknown)}
+		if key != nil {
+			if err := textCheck(data); err != nil {
+				r.Add(diag.Diagnostic{Code: CodeNotText, Severity: diag.Error, WrongKey: true,
+					Message: fmt.Sprintf("decrypted data is not text: the key is probably wrong (key %s)", fp),
+					Hint:    "check that this is the project's key; if the file is binary, decrypt it with --binary instead"})
+			} else {
+				r.Notes = append(r.Notes, "decrypted content is neither a dockercfg nor an env file; not validated (use --type)")
+			}
+		} else {
+			r.Notes = append(r.Notes, "neither a dockercfg nor an env file; not validated (use --type)")
+		}
+	}
+	if opts.Strict {
+		r.Promote()
+	}
+	return r
+}
+
+// textCheck applies decrypt's test for a wrong v1 key: is it text?
+func textCheck(data []byte) error {
+	g := crypto.NewTextGuard(io.Discard, 0)
+	if _, err := g.Write(data); err != nil {
+		return err
+	}
+	return g.Close()
+}
+
+func envelopeDiag(err error, key *crypto.Key) diag.Diagnostic {
+	d := diag.Diagnostic{Severity: diag.Error, WrongKey: true, Message: err.Error()}
+	switch {
+	case errors.Is(err, crypto.ErrWrongKey):
+		d.Code = CodeWrongKey
+		d.Hint = "this file was encrypted with another key: use the project's own codeship.aes, or re-encrypt the plaintext with it"
+	case errors.Is(err, crypto.ErrChecksum):
+		d.Code = CodeChecksum
+		d.Hint = "the file is corrupt (edited by hand, truncated, or a merge conflict?): restore it from git or encrypt it again"
+	case errors.Is(err, crypto.ErrUnsupportedVersion):
+		d.Code = CodeVersion
+		d.Hint = "upgrade shipseal"
+	default:
+		d.Code = CodeNotEncrypted
+		d.Hint = "restore the file from git or encrypt it again; line breaks and spaces are fine, other characters are not"
+	}
+	if key != nil && d.Code == CodeWrongKey {
+		d.Message = fmt.Sprintf("the key does not decrypt this file (key %s)", key.Fingerprint())
+	}
+	return d
+}
