@@ -45,12 +45,18 @@ type AuthConfig struct {
 }
 
 // Credentials returns the user name and password docker would use: those
-// decoded from Auth when it is set, else Username and Password.
+// decoded from Auth when it is set, else Username and Password. An empty
+// password is fine beside an identity token: docker login with one (Azure,
+// for one) stores the user that way.
 func (a AuthConfig) Credentials() (username, password string, err error) {
 	if a.Auth == "" {
 		return a.Username, a.Password, nil
 	}
-	return DecodeAuth(a.Auth)
+	username, password, err = DecodeAuth(a.Auth)
+	if errors.Is(err, ErrAuthEmptyPassword) && a.IdentityToken != "" {
+		err = nil
+	}
+	return username, password, err
 }
 
 // Empty is true when the entry holds no credential at all ({} is what

@@ -2,8 +2,7 @@ package dockercfg
 
 import (
 	"bytes"
-
-	"github.com/tidwall/gjson"
+	"encoding/json"
 )
 
 // Detect says whether data looks like a docker credentials file, so that
@@ -19,26 +18,12 @@ func Detect(data []byte) bool {
 	if len(data) == 0 || data[0] != '{' {
 		return false
 	}
-	if gjson.ValidBytes(data) {
-		root := gjson.ParseBytes(data)
-		for _, k := range []string{"auths", "credsStore", "credHelpers"} {
-			if root.Get(k).Exists() {
-				return true
-			}
+	if json.Valid(data) {
+		root := parseTree(data, 0)
+		if len(root.members) == 0 {
+			return false
 		}
-		// Legacy: every value an object, and some hold credentials.
-		legacy := false
-		root.ForEach(func(_, v gjson.Result) bool {
-			if !v.IsObject() {
-				legacy = false
-				return false
-			}
-			if v.Get("auth").Exists() || v.Get("username").Exists() || v.Get("email").Exists() {
-				legacy = true
-			}
-			return true
-		})
-		return legacy
+		return isConfigJSON(root) || isLegacy(root)
 	}
 	// Broken JSON: look for the field names only a dockercfg has, near
 	// the start.

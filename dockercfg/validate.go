@@ -93,7 +93,7 @@ func (v *validator) run() *Config {
 		// No position: an excerpt of UTF-16 would show secrets that the
 		// masking, which reads UTF-8, cannot recognise.
 		v.r.Add(diag.Errorf(CodeUTF16, diag.Position{},
-			"re-save as UTF-8 (PowerShell: `Out-File -Encoding utf8`, or `iconv -f UTF-16 -t UTF-8`)",
+			"re-save as UTF-8 without a byte order mark (PowerShell 7: `Out-File -Encoding utf8NoBOM`; or `iconv -f UTF-16 -t UTF-8`)",
 			"file is %s text; docker reads only UTF-8", kind))
 		return nil
 	}
@@ -105,9 +105,13 @@ func (v *validator) run() *Config {
 	}
 	if at := firstNonText(data, start); at >= 0 {
 		what := fmt.Sprintf("is not text (byte 0x%02x at %s)", data[at], v.pos(at))
-		if v.opts.Decrypted {
+		switch {
+		case v.opts.Decrypted:
 			v.wrongKey(at, what)
-		} else {
+		case data[at] >= 0x80:
+			v.errorf(CodeNotText, at, "re-save the file as UTF-8; if it is encrypted, validate it with its key",
+				"file is not UTF-8 text (byte 0x%02x at %s; Latin-1 or another legacy encoding?)", data[at], v.pos(at))
+		default:
 			v.errorf(CodeNotText, at, "if the file is encrypted, validate it with its key",
 				"file %s", what)
 		}
@@ -578,7 +582,7 @@ func (v *validator) checkCredentials(reg *member, a AuthConfig, fields map[strin
 		return reg.keyStart
 	}
 	if a.Auth != "" {
-		user, pass, err := DecodeAuth(a.Auth)
+		user, pass, err := a.Credentials()
 		if pass != "" {
 			v.src.AddSecretValue(pass)
 		}
@@ -592,9 +596,6 @@ func (v *validator) checkCredentials(reg *member, a AuthConfig, fields map[strin
 		case errors.Is(err, ErrAuthEmptyUser):
 			v.errorf(CodeEmptyCredential, at("auth"), "encode user:password with both parts filled in",
 				"auth of %q decodes to an empty user name", reg.key)
-		case errors.Is(err, ErrAuthEmptyPassword) && a.IdentityToken != "":
-			// docker login with an identity token (Azure, for one)
-			// stores the user with an empty password beside it.
 		case errors.Is(err, ErrAuthEmptyPassword):
 			v.errorf(CodeEmptyCredential, at("auth"), "encode user:password with both parts filled in; registries refuse an empty password",
 				"auth of %q decodes to user %q with an empty password", reg.key, user)
