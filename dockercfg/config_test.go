@@ -50,11 +50,11 @@ func TestAuthRoundTrip(t *testing.T) {
 	assert.Equal(t, "pa:ss", p)
 
 	for auth, want := range map[string]error{
-		"not base64!":            ErrAuthNotBase64,
-		EncodeAuth("nocolon", ""): nil, // "nocolon:" has a colon
-		"bm9jb2xvbg==":           ErrAuthNoColon, // "nocolon"
-		EncodeAuth("", "p"):      ErrAuthEmptyUser,
-		EncodeAuth("u", ""):      ErrAuthEmptyPassword,
+		"not base64!":             ErrAuthNotBase64,
+		EncodeAuth("nocolon", ""): nil,            // "nocolon:" has a colon
+		"bm9jb2xvbg==":            ErrAuthNoColon, // "nocolon"
+		EncodeAuth("", "p"):       ErrAuthEmptyUser,
+		EncodeAuth("u", ""):       ErrAuthEmptyPassword,
 	} {
 		_, _, err := DecodeAuth(auth)
 		if want == nil {
