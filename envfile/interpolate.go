@@ -1,0 +1,194 @@
+package envfile
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// templateError is a compose interpolation failure. Its text names
+// variables, never values.
+type templateError struct {
+	code string
+	msg  string
+	hint string
+}
+
+func (e *templateError) Error() string { return e.msg }
+
+// expander does compose's ${VAR} interpolation. It remembers the names it
+// found unset, for a warning.
+type expander struct {
+	lookup func(string) (string, bool)
+	unset  []string
+}
+
+func isNameStart(b byte) bool { return b == '_' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
+func isNameByte(b byte) bool  { return isNameStart(b) || b >= '0' && b <= '9' }
+
+// expand replaces $$, $VAR and ${VAR...} in s. A $ that starts none of
+// them stays.
+func (x *expander) expand(s string) (string, error) {
+	if strings.IndexByte(s, '$') < 0 {
+		return s, nil
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if s[i] != '$' || i+1 == len(s) {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		switch n := s[i+1]; {
+		case n == '$':
+			b.WriteByte('$')
+			i += 2
+		case isNameStart(n):
+			j := i + 1
+			for j < len(s) && isNameByte(s[j]) {
+				j++
+			}
+			b.WriteString(x.get(s[i+1 : j]))
+			i = j
+		case n == '{':
+			end := closingBrace(s, i+1)
+			if end < 0 {
+				return "", &templateError{CodeBadTemplate, "unterminated ${ in the value", "close it with }, or write $$ for a literal $"}
+			}
+			v, err := x.braced(s[i+2 : end])
+			if err != nil {
+				return "", err
+			}
+			b.WriteString(v)
+			i = end + 1
+		default:
+			b.WriteByte('$')
+			i++
+		}
+	}
+	return b.String(), nil
+}
+
+func (x *expander) get(name string) string {
+	v, ok := x.lookup(name)
+	if !ok {
+		for _, u := range x.unset {
+			if u == name {
+				return ""
+			}
+		}
+		x.unset = append(x.unset, name)
+	}
+	return v
+}
+
+// closingBrace returns the index of the } that closes the { at open.
+func closingBrace(s string, open int) int {
+	depth := 0
+	for j := open; j < len(s); j++ {
+		switch s[j] {
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+// braced expands the inside of ${...}: NAME, then optionally one of
+// :- - :+ + :? ? and a word that is itself expanded when used.
+func (x *expander) braced(in string) (string, error) {
+	n := 0
+	if n < len(in) && isNameStart(in[n]) {
+		for n < len(in) && isNameByte(in[n]) {
+			n++
+		}
+	}
+	name, rest := in[:n], in[n:]
+	bad := &templateError{CodeBadTemplate, "malformed ${...} in the value",
+		"write ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:+alt}, ${NAME+alt}, ${NAME:?error} or ${NAME?error}; $$ is a literal $"}
+	if name == "" {
+		return "", bad
+	}
+	if rest == "" {
+		return x.get(name), nil
+	}
+	op := rest[:1]
+	if rest[0] == ':' {
+		if len(rest) < 2 {
+			return "", bad
+		}
+		op = rest[:2]
+	}
+	word := rest[len(op):]
+	v, ok := x.lookup(name)
+	switch op {
+	case ":-", "-":
+		if !ok || op == ":-" && v == "" {
+			return x.expand(word)
+		}
+		return v, nil
+	case ":+", "+":
+		if ok && (op == "+" || v != "") {
+			return x.expand(word)
+		}
+		return v, nil
+	case ":?", "?":
+		if !ok || op == ":?" && v == "" {
+			how := "unset"
+			if op == ":?" {
+				how = "unset or empty"
+			}
+			return "", &templateError{CodeRequired, "required variable " + name + " is " + how,
+				"set " + name + " earlier in the file or in the environment, or drop the " + op + " check"}
+		}
+		return v, nil
+	}
+	return "", bad
+}
+
+var escapeSeq = regexp.MustCompile(`\\(?:[abcfnrtv$"\\]|0[0-9]{0,3})`)
+
+// unescape applies compose's escapes in a double-quoted value: \n \t \r
+// \a \b \f \v \" \\ \$ and \0ddd octal. \$ becomes $$ so that expand reads
+// a literal $. Anything else keeps its backslash.
+func unescape(s string) string {
+	if strings.IndexByte(s, '\\') < 0 {
+		return s
+	}
+	return escapeSeq.ReplaceAllStringFunc(s, func(m string) string {
+		switch m[1] {
+		case '$':
+			return "$$"
+		case 'a':
+			return "\a"
+		case 'b':
+			return "\b"
+		case 'f':
+			return "\f"
+		case 'n':
+			return "\n"
+		case 'r':
+			return "\r"
+		case 't':
+			return "\t"
+		case 'v':
+			return "\v"
+		case '"':
+			return `"`
+		case '\\':
+			return `\`
+		case '0':
+			if len(m) == 5 {
+				if v, err := strconv.ParseUint(m[2:], 8, 8); err == nil {
+					return string(rune(v))
+				}
+			}
+		}
+		return m
+	})
+}

@@ -1,0 +1,253 @@
+package envfile
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/shipseal/shipseal/diag"
+)
+
+// Options say how Validate reads a file.
+type Options struct {
+	Dialect Dialect
+	// Decrypted says that data was just decrypted: bytes that are not text
+	// then mean the key is probably wrong, and the diagnostic says so.
+	Decrypted bool
+	// KeyFingerprint names the key used to decrypt, for that diagnostic.
+	KeyFingerprint string
+	// Lookup is the environment: it resolves bare NAME lines and, in the
+	// compose dialect, ${VAR} references. Nil means an empty environment.
+	Lookup func(string) (string, bool)
+}
+
+// Validate parses data, the content of the file called name, and reports
+// everything wrong or suspicious in it. The File is nil when the report
+// has errors.
+func Validate(name string, data []byte, opts Options) (*File, *diag.Report) {
+	c := newChecker(name, data, opts)
+	c.run()
+	r := &diag.Report{File: name, Kind: "env", Encrypted: opts.Decrypted, Source: c.src, Diagnostics: c.diags}
+	if !r.Valid() {
+		return nil, r
+	}
+	return c.file, r
+}
+
+// Parse parses data in dialect d. It fails when Validate would report an
+// error; warnings are ignored. Bare NAME lines and compose ${VAR}
+// references see an empty environment.
+func Parse(data []byte, d Dialect) (*File, error) {
+	return parseFile(data, d, nil)
+}
+
+func parseFile(data []byte, d Dialect, lookup func(string) (string, bool)) (*File, error) {
+	c := newChecker("", data, Options{Dialect: d, Lookup: lookup})
+	c.run()
+	var errs []diag.Diagnostic
+	for _, dg := range c.diags {
+		if dg.Severity == diag.Error {
+			errs = append(errs, dg)
+		}
+	}
+	if len(errs) > 0 {
+		e := &ParseError{Code: errs[0].Code, Line: errs[0].Pos.Line, Column: errs[0].Pos.Column,
+			Message: c.src.Mask(errs[0].Message), More: len(errs) - 1}
+		return nil, e
+	}
+	return c.file, nil
+}
+
+// ParseError is the first error that made Parse fail. Its text never holds
+// a value.
+type ParseError struct {
+	Code         string
+	Line, Column int
+	Message      string
+	// More counts the errors after this one.
+	More int
+}
+
+func (e *ParseError) Error() string {
+	var b strings.Builder
+	if e.Line > 0 {
+		fmt.Fprintf(&b, "line %d:%d: ", e.Line, e.Column)
+	}
+	fmt.Fprintf(&b, "%s (%s)", e.Message, e.Code)
+	if e.More > 0 {
+		fmt.Fprintf(&b, " and %d more error", e.More)
+		if e.More > 1 {
+			b.WriteString("s")
+		}
+	}
+	return b.String()
+}
+
+// ErrInvalid is what a *ParseError matches with errors.Is.
+var ErrInvalid = errors.New("invalid env file")
+
+// Is makes errors.Is(err, ErrInvalid) true for a *ParseError.
+func (e *ParseError) Is(target error) bool { return target == ErrInvalid }
+
+type checker struct {
+	data  []byte
+	src   *diag.Source
+	opts  Options
+	diags []diag.Diagnostic
+	file  *File
+}
+
+func newChecker(name string, data []byte, opts Options) *checker {
+	return &checker{
+		data: data,
+		src:  diag.NewSource(name, data),
+		opts: opts,
+		file: &File{Dialect: opts.Dialect, raw: data, lookup: opts.Lookup},
+	}
+}
+
+func (c *checker) errorf(code string, off int, hint, format string, args ...any) {
+	c.diags = append(c.diags, diag.Errorf(code, c.src.Position(off), hint, format, args...))
+}
+
+func (c *checker) warnf(code string, off int, hint, format string, args ...any) {
+	c.diags = append(c.diags, diag.Warnf(code, c.src.Position(off), hint, format, args...))
+}
+
+func (c *checker) add(e Entry, p place) {
+	c.file.Entries = append(c.file.Entries, e)
+	c.file.places = append(c.file.places, p)
+}
+
+const latin1Hint = "the file is probably Latin-1 or Windows-1252: convert it with iconv -f WINDOWS-1252 -t UTF-8"
+
+func (c *checker) run() {
+	data := c.data
+	if kind, bom := utf16Kind(data); kind != "" {
+		how := "without a byte order mark"
+		if bom {
+			how = "with a byte order mark"
+		}
+		c.src.MarkSecret(0, len(data))
+		c.diags = append(c.diags, diag.Errorf(CodeUTF16, diag.Position{}, "save it as UTF-8 (in Notepad: Save As, Encoding UTF-8), or convert it: iconv -f "+kind+" -t UTF-8",
+			"the file is %s text %s (Notepad's \"Unicode\"): docker reads it as garbage", kind, how))
+		return
+	}
+	if !utf8.Valid(data) && !looksLikeText(data) {
+		off := invalidUTF8(data, 0)
+		c.src.MarkSecret(0, len(data))
+		if c.opts.Decrypted {
+			key := "the key used"
+			if c.opts.KeyFingerprint != "" {
+				key = "key " + c.opts.KeyFingerprint
+			}
+			d := diag.Errorf(CodeNotUTF8, c.src.Position(off),
+				"decrypt with the key this file was encrypted with; "+key+" does not seem to be it",
+				"decrypted content is not text (invalid UTF-8 at byte %d): wrong key? (decrypted with %s)", off, key)
+			d.WrongKey = true
+			c.diags = append(c.diags, d)
+			return
+		}
+		c.errorf(CodeNotUTF8, off, "an env file is UTF-8 text; if this file is encrypted, validate it with its key",
+			"not a text file (invalid UTF-8 at byte %d)", off)
+		return
+	}
+	if len(data) >= 3 && string(data[:3]) == string(utf8BOM) {
+		c.warnf(CodeBOM, 0, "save the file as UTF-8 without BOM; other tools that read it (shells, older parsers) take the BOM as part of the first name",
+			"the file starts with a UTF-8 byte order mark; %s ignores it", c.opts.Dialect)
+	}
+	if i := bytes.Index(data, []byte("\r\n")); i >= 0 {
+		hint := "docker drops the CR, but shells and other tools keep it at the end of each value: convert the file with dos2unix"
+		if c.opts.Dialect == Compose {
+			hint = "compose drops the CR outside quotes, but keeps it inside a quoted multi-line value, and shells keep it: convert the file with dos2unix"
+		}
+		c.warnf(CodeCRLF, i, hint, "the file has Windows (CRLF) line ends")
+	}
+	switch c.opts.Dialect {
+	case Compose:
+		c.compose()
+	default:
+		c.docker()
+	}
+	c.duplicates()
+	sort.SliceStable(c.diags, func(i, j int) bool {
+		a, b := c.diags[i].Pos, c.diags[j].Pos
+		if (a.Line == 0) != (b.Line == 0) {
+			return a.Line == 0
+		}
+		return a.Offset < b.Offset
+	})
+}
+
+// invalidUTF8 returns the offset of the first byte in data[from:] that is
+// not part of valid UTF-8, or -1.
+func invalidUTF8(data []byte, from int) int {
+	for i := from; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
+
+// checkBytes reports invalid UTF-8 and NUL bytes in data[start:end], once
+// each.
+func (c *checker) checkBytes(start, end int, what string) {
+	if off := invalidUTF8(c.data[:end], start); off >= 0 {
+		if c.opts.Dialect == Docker {
+			c.errorf(CodeNotUTF8, off, latin1Hint, "%s is not valid UTF-8 (byte %d of the file): docker refuses the whole file", what, off)
+		} else {
+			c.errorf(CodeNotUTF8, off, latin1Hint, "%s is not valid UTF-8 (byte %d of the file)", what, off)
+		}
+	}
+	for i := start; i < end; i++ {
+		if c.data[i] == 0 {
+			c.errorf(CodeNUL, i, "remove the NUL byte: the environment cannot carry one, so the container would not start",
+				"%s holds a NUL byte", what)
+			break
+		}
+	}
+}
+
+func (c *checker) duplicates() {
+	seen := map[string]int{}
+	for i, e := range c.file.Entries {
+		if prev, ok := seen[e.Name]; ok {
+			c.warnf(CodeDuplicate, c.file.places[i].start, fmt.Sprintf("delete one of the two lines; if both are meant, line %d is dead", prev),
+				"duplicate %s: it shadows line %d, the last value wins", quoteName(e.Name), prev)
+		}
+		seen[e.Name] = e.Line
+	}
+}
+
+// quoteName shows a name in a message: plain when it is a portable name,
+// Go-quoted otherwise so that control bytes are visible.
+func quoteName(n string) string {
+	if isPortableName(n) {
+		return n
+	}
+	return fmt.Sprintf("%q", n)
+}
+
+// isPortableName reports whether n is [A-Za-z_][A-Za-z0-9_]*, the names
+// every shell and program accepts.
+func isPortableName(n string) bool {
+	if n == "" {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		b := n[i]
+		switch {
+		case b == '_', b >= 'A' && b <= 'Z', b >= 'a' && b <= 'z':
+		case b >= '0' && b <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
