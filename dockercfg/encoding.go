@@ -82,14 +82,14 @@ func isSecretField(name string) bool {
 // so that excerpts of a file that is not valid JSON hide them too: the
 // string after every `"password":` (and the other secret fields), up to
 // its closing quote or the end of the line, and every string literal that
-// decodes from base64 to user:password.
+// decodes from base64 to user:password. Every quote is tried as the start
+// of a key and of a literal: in broken input, which quotes open strings is
+// anyone's guess.
 func maskLexically(src *diag.Source, data []byte) {
-	for i := 0; i < len(data); i++ {
-		if data[i] != '"' {
-			continue
-		}
+	for i := bytes.IndexByte(data, '"'); i >= 0; {
 		end := stringEnd(data, i)
-		if isSecretField(string(data[i+1 : max(end-1, i+1)])) {
+		content := data[i+1 : max(end-1, i+1)]
+		if len(content) <= len("identitytoken") && isSecretField(string(content)) {
 			j := skipSpace(data, end)
 			if j < len(data) && data[j] == ':' {
 				j = skipSpace(data, j+1)
@@ -98,10 +98,12 @@ func maskLexically(src *diag.Source, data []byte) {
 				}
 			}
 		}
-		markIfEncodedCredential(src, data[i+1:max(end-1, i+1)], i+1)
-		// The closing quote may open the next literal in broken input,
-		// so the scan goes on from it rather than past it.
-		i = max(end-2, i)
+		markIfEncodedCredential(src, content, i+1)
+		next := bytes.IndexByte(data[i+1:], '"')
+		if next < 0 {
+			break
+		}
+		i += 1 + next
 	}
 }
 
