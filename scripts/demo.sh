@@ -30,5 +30,16 @@ code=$?
 set -e
 echo "(exit $code: 4 means cannot decrypt — the key is wrong, not the file)"
 [ "$code" -eq 4 ]
+
+echo
+echo "The same with an old v1 file, which has no checksum: Codeship would say"
+echo "\"Failed to parse dockercfg: invalid character ... after top-level value\"."
+step "$bin" encrypt --v1 config.json dockercfg-v1.encrypted
+set +e
+"$bin" validate --key-path other.aes dockercfg-v1.encrypted
+code=$?
+set -e
+echo "(exit $code)"
+[ "$code" -eq 4 ]
 echo
 echo "demo ok"
