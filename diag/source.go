@@ -20,9 +20,12 @@ const minMaskLen = 3
 type Source struct {
 	name    string
 	data    []byte
-	lines   []int // offset of the start of each line
-	secrets []span
-	values  []string // distinct secret values, longest first
+	lines   []int    // offset of the start of each line
+	secrets []span   // disjoint and sorted when merged is true
+	merged  bool     // secrets are disjoint and sorted
+	values  []string // distinct secret values, longest first when sorted
+	sorted  bool     // values are in order
+	seen    map[string]bool
 }
 
 type span struct{ start, end int }
@@ -57,6 +60,7 @@ func (s *Source) MarkSecret(start, end int) {
 		return
 	}
 	s.secrets = append(s.secrets, span{start, end})
+	s.merged = false
 	s.AddSecretValue(string(s.data[start:end]))
 }
 
@@ -67,17 +71,27 @@ func (s *Source) AddSecretValue(v string) {
 	if len(v) < minMaskLen {
 		return
 	}
-	for _, have := range s.values {
-		if have == v {
-			return
-		}
+	// A 1 MiB config holds thousands of secrets: no per-call scan or
+	// sort, or marking them all takes seconds. Mask sorts once.
+	if s.seen == nil {
+		s.seen = make(map[string]bool)
 	}
+	if s.seen[v] {
+		return
+	}
+	s.seen[v] = true
 	s.values = append(s.values, v)
-	sort.Slice(s.values, func(i, j int) bool { return len(s.values[i]) > len(s.values[j]) })
+	s.sorted = false
 }
 
 // Mask replaces every known secret value in text with Mask.
 func (s *Source) Mask(text string) string {
+	if !s.sorted {
+		// Longest first, so a secret that contains another is
+		// masked whole.
+		sort.SliceStable(s.values, func(i, j int) bool { return len(s.values[i]) > len(s.values[j]) })
+		s.sorted = true
+	}
 	for _, v := range s.values {
 		text = strings.ReplaceAll(text, v, Mask)
 	}
@@ -175,12 +189,30 @@ func (s *Source) render(n, offset int) (string, int) {
 }
 
 func (s *Source) secretAt(i int) (span, bool) {
-	for _, sp := range s.secrets {
-		if i >= sp.start && i < sp.end {
-			return sp, true
-		}
+	if !s.merged {
+		s.mergeSecrets()
+	}
+	k := sort.Search(len(s.secrets), func(k int) bool { return s.secrets[k].end > i })
+	if k < len(s.secrets) && s.secrets[k].start <= i {
+		return s.secrets[k], true
 	}
 	return span{}, false
+}
+
+// mergeSecrets sorts the secret spans and joins those that overlap, so
+// that secretAt can search them.
+func (s *Source) mergeSecrets() {
+	sort.Slice(s.secrets, func(i, j int) bool { return s.secrets[i].start < s.secrets[j].start })
+	out := s.secrets[:0]
+	for _, sp := range s.secrets {
+		if n := len(out); n > 0 && sp.start < out[n-1].end {
+			out[n-1].end = max(out[n-1].end, sp.end)
+			continue
+		}
+		out = append(out, sp)
+	}
+	s.secrets = out
+	s.merged = true
 }
 
 func escapeByte(b []byte) string {
