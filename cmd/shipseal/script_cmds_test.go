@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -84,6 +85,21 @@ func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args 
 			}
 			if got != want {
 				ts.Fatalf("%s exited with status %d, want %d", args[1], got, want)
+			}
+		},
+		// waitfile FILE: wait (up to 30s) until FILE exists, for a
+		// background command to reach a point (an editor that started).
+		"waitfile": func(ts *testscript.TestScript, neg bool, args []string) {
+			if neg || len(args) != 1 {
+				ts.Fatalf("usage: waitfile FILE")
+			}
+			for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+				if _, err := os.Stat(ts.MkAbs(args[0])); err == nil {
+					return
+				}
+				if time.Now().After(deadline) {
+					ts.Fatalf("%s did not appear within 30s", args[0])
+				}
 			}
 		},
 		// notmp DIR: no temporary files are left in DIR.

@@ -1,0 +1,236 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/shipseal/shipseal/atomicfile"
+	"github.com/shipseal/shipseal/crypto"
+	"github.com/shipseal/shipseal/diag"
+	"github.com/shipseal/shipseal/editor"
+	"github.com/shipseal/shipseal/secretdir"
+	"github.com/shipseal/shipseal/validate"
+	"github.com/spf13/cobra"
+)
+
+func init() { commands = append(commands, newEditCommand) }
+
+type editOptions struct {
+	key        keyOptions
+	kind       string
+	dialect    string
+	noValidate bool
+}
+
+func newEditCommand(s *streams) *cobra.Command {
+	opts := &editOptions{}
+	cmd := &cobra.Command{
+		Use:   "edit FILE",
+		Short: "Edit an encrypted file in place, in $VISUAL or $EDITOR",
+		Long: `Decrypt FILE into a private temporary file (mode 0600, in a 0700 directory
+on /dev/shm when there is one), open it in $VISUAL, $EDITOR or vi, validate
+what was saved (dockercfg or env file, detected as "validate" does) and
+encrypt it back over FILE atomically, in the format version FILE had.
+
+If the plaintext did not change, FILE is left byte for byte as it was (no
+needless diff). If the result is invalid, edit asks whether to reopen the
+editor when standard input is a terminal; otherwise it stops with exit code
+5 and FILE unchanged. The temporary file is removed on every path, including
+Ctrl-C and SIGTERM.
+
+jet has no equivalent: with jet, this is decrypt, edit, encrypt, and
+remembering to delete the plaintext.`,
+		Example: `  # jet decrypt env.encrypted env && vi env && jet encrypt env env.encrypted && rm env
+  shipseal edit env.encrypted
+  EDITOR="code --wait" shipseal edit dockercfg.encrypted
+  shipseal edit --type env --dialect compose prod.env.encrypted`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErrorf("edit takes exactly one FILE, got %d arguments", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runEdit(s, opts, args[0]) },
+	}
+	f := cmd.Flags()
+	opts.key.register(f)
+	f.StringVar(&opts.kind, "type", "auto", "what the file holds: auto, dockercfg or env")
+	f.StringVar(&opts.dialect, "dialect", "docker", "env file dialect: docker or compose")
+	f.BoolVar(&opts.noValidate, "no-validate", false, "encrypt the result even if it is an invalid dockercfg or env file")
+	return cmd
+}
+
+func runEdit(s *streams, opts *editOptions, name string) error {
+	vopts, err := validationOptions(opts.kind, opts.dialect, false)
+	if err != nil {
+		return err
+	}
+	found, err := opts.key.find()
+	if err != nil {
+		return err
+	}
+	st, err := os.Stat(name)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return withHint(fmt.Errorf("cannot edit %s: no such file", name),
+				"edit changes an encrypted file; create one first with `shipseal encrypt PLAIN %s`", name)
+		}
+		return inputError(name, err)
+	}
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("cannot edit %s: not a regular file", name)
+	}
+	sealed, err := os.ReadFile(name)
+	if err != nil {
+		return inputError(name, err)
+	}
+	plain, version, err := validate.Decrypt(sealed, found.Key)
+	if err != nil {
+		return fmt.Errorf("decrypting %s: %w", name, err)
+	}
+
+	dir, err := secretdir.New("shipseal-edit-*")
+	if err != nil {
+		return err
+	}
+	defer dir.Remove()
+	tmp, err := dir.WriteFile(validate.BaseName(name), plain)
+	if err != nil {
+		return fmt.Errorf("writing the plaintext for the editor: %w", err)
+	}
+
+	spec := editor.Find(nil)
+	for {
+		if err := runEditor(s, spec, tmp); err != nil {
+			return err
+		}
+		edited, err := os.ReadFile(tmp)
+		if err != nil {
+			return fmt.Errorf("reading back what the editor saved: %w: %s left unchanged", err, name)
+		}
+		if bytes.Equal(edited, plain) {
+			infof(s.err, "%s not changed", name)
+			return nil
+		}
+		if !opts.noValidate && !editedValid(s, name, edited, vopts) {
+			if again, err := askReopen(s); err != nil || !again {
+				if err != nil {
+					return err
+				}
+				return exitError{code: exitInvalid, msg: name + " left unchanged: the edited content is invalid"}
+			}
+			continue
+		}
+		if err := reseal(name, st.Mode().Perm(), edited, found.Key, version); err != nil {
+			return err
+		}
+		infof(s.err, "encrypted the changes to %s (%v, %v)", name, version, found.Key)
+		return nil
+	}
+}
+
+// runEditor runs the editor on the terminal (the command's own streams).
+// Like git, edit ignores Ctrl-C while the editor runs (editors use it
+// themselves, and get it too); SIGTERM and SIGHUP are passed on to the
+// editor, and edit then stops.
+func runEditor(s *streams, spec, file string) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cmd := editor.Command(ctx, spec, file)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = s.in, s.out, s.err
+	if err := cmd.Start(); err != nil {
+		return withHint(fmt.Errorf("cannot start the editor (%s): %w; the file was left unchanged", spec, err),
+			"set $VISUAL or $EDITOR to an installed editor")
+	}
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+	var got os.Signal
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		select {
+		case got = <-sigs:
+			cmd.Process.Signal(got)
+		case <-ctx.Done():
+		}
+	}()
+	err := cmd.Wait()
+	cancel()
+	<-done
+	if got != nil {
+		return exitError{code: 128 + int(got.(syscall.Signal)),
+			msg: fmt.Sprintf("stopped by %v: the file was left unchanged and the plaintext removed", got)}
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return exitError{code: 128 + int(ws.Signal()),
+				msg: fmt.Sprintf("the editor was killed (%v): the file was left unchanged and the plaintext removed", ws.Signal())}
+		}
+	}
+	if err != nil {
+		return withHint(fmt.Errorf("the editor (%s) failed: %w; the file was left unchanged", spec, err),
+			"fix the editor, or set $VISUAL or $EDITOR to another one")
+	}
+	return nil
+}
+
+// editedValid validates the edited plaintext and prints what is wrong.
+func editedValid(s *streams, name string, data []byte, vopts validate.Options) bool {
+	// No key: the text was typed, not decrypted, so it cannot be
+	// garbage from a wrong key.
+	r := validate.Plain(name, data, vopts, nil)
+	if r.Valid() {
+		if _, w := r.Count(); w > 0 {
+			diag.WriteText(s.err, []*diag.Report{r})
+		}
+		return true
+	}
+	diag.WriteText(s.err, []*diag.Report{r})
+	return false
+}
+
+// askReopen asks on a terminal whether to edit again; without a terminal
+// the answer is no.
+func askReopen(s *streams) (bool, error) {
+	if !isTerminal(s.in) {
+		return false, nil
+	}
+	fmt.Fprint(s.err, "shipseal: the file is invalid: reopen the editor (y) or abort and leave it unchanged (n)? [Y/n] ")
+	line, err := bufio.NewReader(s.in).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return false, err
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "", "y", "yes":
+		return true, nil
+	}
+	return false, nil
+}
+
+// reseal encrypts plain over name atomically, keeping its format version
+// and mode, after checking that the new file decrypts to plain.
+func reseal(name string, perm os.FileMode, plain []byte, key *crypto.Key, version crypto.Version) error {
+	var buf bytes.Buffer
+	if err := crypto.Encrypt(&buf, bytes.NewReader(plain), key, crypto.WriteOptions{Version: version}); err != nil {
+		return fmt.Errorf("encrypting %s: %w", name, err)
+	}
+	if back, _, err := validate.Decrypt(buf.Bytes(), key); err != nil || !bytes.Equal(back, plain) {
+		return fmt.Errorf("encrypting %s: the new file does not decrypt to what was saved (%v); %s left unchanged", name, err, name)
+	}
+	if err := atomicfile.WriteFile(name, buf.Bytes(), perm); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	return nil
+}
