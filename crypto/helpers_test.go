@@ -65,3 +65,25 @@ func writeOptions(v crypto.Version, iv, plain []byte) crypto.WriteOptions {
 }
 
 var versions = []crypto.Version{crypto.V1, crypto.V2}
+
+// encryptPayloadV2 is the v2 ciphertext after the IV, for tests that
+// corrupt it before encoding.
+func encryptPayloadV2(t testing.TB, key *crypto.Key, iv, plain []byte) []byte {
+	t.Helper()
+	return decodeV2(t, encryptWithIV(t, key, crypto.V2, iv, plain))[16:]
+}
+
+// decodeV2 returns a v2 file's decoded payload: IV, then ciphertext.
+func decodeV2(t testing.TB, file []byte) []byte {
+	t.Helper()
+	body, ok := bytes.CutPrefix(file, []byte(crypto.HeaderV2+"\n"))
+	require.True(t, ok, "not a v2 file")
+	payload, err := base64.StdEncoding.DecodeString(string(body))
+	require.NoError(t, err)
+	return payload
+}
+
+// v2File encodes a payload as a v2 file.
+func v2File(payload []byte) []byte {
+	return []byte(crypto.HeaderV2 + "\n" + base64.StdEncoding.EncodeToString(payload))
+}

@@ -85,6 +85,9 @@ func (r *Reader) Read(p []byte) (int, error) {
 	case err != nil:
 		if isCorrupt(err) {
 			err = notEncrypted(err, "")
+		} else if err == io.ErrUnexpectedEOF {
+			// encoding/base64 says so when the text stops inside a group.
+			err = fmt.Errorf("%w: its base64 text ends inside a 4-character group (truncated or corrupt)", ErrNotEncrypted)
 		}
 		r.err = err
 	}
