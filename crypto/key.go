@@ -88,10 +88,13 @@ func (k *Key) Fingerprint() string {
 func (k *Key) Equal(o *Key) bool { return k != nil && o != nil && k.raw == o.raw }
 
 // String returns "key " followed by the fingerprint.
-func (k *Key) String() string { return "key " + k.Fingerprint() }
+func (k Key) String() string { return "key " + k.Fingerprint() }
 
 // GoString is like String, so %#v does not print the raw bytes.
-func (k *Key) GoString() string { return k.String() }
+//
+// String, GoString and Format have value receivers so that a Key copied
+// by value (a struct field of type Key, or *k) prints no key bytes either.
+func (k Key) GoString() string { return k.String() }
 
 // Format prints the fingerprint for every verb (%x and %s included).
-func (k *Key) Format(f fmt.State, verb rune) { io.WriteString(f, k.String()) }
+func (k Key) Format(f fmt.State, verb rune) { io.WriteString(f, k.String()) }
