@@ -1,0 +1,276 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/shipseal/shipseal/crypto"
+	"github.com/shipseal/shipseal/diag"
+	"github.com/shipseal/shipseal/precommit"
+	"github.com/shipseal/shipseal/projectkey"
+	"github.com/spf13/cobra"
+)
+
+func init() { commands = append(commands, newCheckCommand) }
+
+type checkOptions struct {
+	key     keyOptions
+	all     bool
+	allow   []string
+	dialect string
+	strict  bool
+	format  string
+}
+
+func newCheckCommand(s *streams) *cobra.Command {
+	opts := &checkOptions{}
+	cmd := &cobra.Command{
+		Use:   "check [FILE...]",
+		Short: "Stop broken or leaked secrets before they are committed (the pre-commit hook)",
+		Long: `Check files before they are committed: the FILEs given (as the pre-commit
+framework passes them), else the files staged in git (their staged content,
+read from the index), or with --all every tracked file (as in the work tree).
+
+Encrypted files are validated in memory with the project key when there is
+one (a file encrypted with another project's key is an error); without a key
+only their envelope is checked, and a note says that their content was not.
+Plaintext dockercfg and env files are validated like "shipseal validate".
+Hygiene rules stop leaks: CK001 a key file (by name, or any base64 32-byte
+key), CK002 a plaintext dockercfg with real credentials, CK003 the plaintext
+twin X of an encrypted X.encrypted, CK004 a .gitignore that does not cover
+codeship.aes (a warning), CK005 a file named X.encrypted that is not.
+
+Allow an exception with --allow CODE:GLOB, or in an env file with a comment:
+"# shipseal:allow CODE" (the next line) or "# shipseal:allow-file CODE".
+Secrets are never printed. See docs/pre-commit.md.
+
+Exit codes: 0 fit to commit (warnings allowed), 5 errors found (including a
+file encrypted with another key), 3 the project key is malformed or a
+--key-path does not exist, 2 usage (no FILE outside a git repository),
+1 failure (git or a file cannot be read).`,
+		Example: `  shipseal check                      # the staged files, as the git hook does
+  shipseal check --all                # every tracked file, in CI
+  shipseal check --allow CK003:testdata/** --allow EV016:.env.example
+  shipseal hook install               # run it before every commit`,
+		RunE: func(cmd *cobra.Command, args []string) error { return runCheck(s, opts, args) },
+	}
+	f := cmd.Flags()
+	opts.key.register(f)
+	f.BoolVar(&opts.all, "all", false, "check every tracked file (in CI) instead of the staged ones")
+	f.StringArrayVar(&opts.allow, "allow", nil, "allow diagnostic CODE on files matching GLOB: CODE:GLOB (repeatable)")
+	f.StringVar(&opts.dialect, "dialect", "docker", "env file dialect: docker (docker run --env-file) or compose (.env)")
+	f.BoolVar(&opts.strict, "strict", false, "treat warnings as errors")
+	f.StringVar(&opts.format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+// checkInput is one file to check and how to read it.
+type checkInput struct {
+	name string // as displayed and matched by --allow
+	read func() ([]byte, error)
+}
+
+func runCheck(s *streams, opts *checkOptions, args []string) error {
+	if opts.format != "text" && opts.format != "json" {
+		return usageErrorf("unknown --format %q: want text or json", opts.format)
+	}
+	if opts.all && len(args) > 0 {
+		return usageErrorf("give either files or --all, not both")
+	}
+	vopts, err := validationOptions("auto", opts.dialect, opts.strict)
+	if err != nil {
+		return err
+	}
+	var allows []precommit.Allow
+	for _, a := range opts.allow {
+		rule, err := precommit.ParseAllow(a)
+		if err != nil {
+			return usageError{err}
+		}
+		allows = append(allows, rule)
+	}
+	var (
+		key    *crypto.Key
+		keyErr error
+		looked bool
+	)
+	vopts.Key = func() (*crypto.Key, error) {
+		if !looked {
+			looked = true
+			var found *projectkey.Found
+			if found, keyErr = opts.key.find(); keyErr == nil {
+				key = found.Key
+			}
+		}
+		return key, keyErr
+	}
+	checker := &precommit.Checker{Validate: vopts, Allow: allows}
+
+	wd, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	repo, repoErr := precommit.OpenRepo(wd)
+	var inputs []checkInput
+	switch {
+	case len(args) > 0:
+		for _, name := range args {
+			inputs = append(inputs, checkInput{name: filepath.ToSlash(name), read: func() ([]byte, error) { return checkReadFile(name) }})
+		}
+	case repoErr != nil:
+		return withHint(usageErrorf("nothing to check: %w", repoErr),
+			"run shipseal check inside a git repository (it checks the staged files), or name the files to check")
+	default:
+		inputs, err = repoInputs(repo, checker, opts.all)
+		if err != nil {
+			return err
+		}
+		if !opts.all {
+			ir, err := repo.ReadIndex()
+			if err != nil {
+				return err
+			}
+			defer ir.Close()
+			for i := range inputs {
+				name := inputs[i].name
+				inputs[i].read = func() ([]byte, error) { data, _, err := ir.Read(name); return data, err }
+			}
+		}
+	}
+
+	var reports []*diag.Report
+	for _, in := range inputs {
+		data, err := in.read()
+		if errors.Is(err, errCheckDeleted) {
+			if opts.all {
+				continue // deleted in the work tree, not yet in the index
+			}
+			return inputError(in.name, fs.ErrNotExist)
+		}
+		if err != nil {
+			return err
+		}
+		r, err := checker.Check(in.name, data)
+		if err != nil {
+			return err
+		}
+		if r != nil {
+			reports = append(reports, r)
+		}
+	}
+	if repoErr == nil {
+		r, err := repo.GitignoreReport(allows)
+		if err != nil {
+			return err
+		}
+		if r != nil {
+			if opts.strict {
+				r.Promote()
+			}
+			reports = append(reports, r)
+		}
+	}
+	return printCheck(s, opts, reports, len(inputs))
+}
+
+// repoInputs lists the staged files (or with all, the tracked ones, read
+// from the work tree), named relative to the repository's root, and tells
+// the checker which files the project has for the plaintext twin rule.
+func repoInputs(repo *precommit.Repo, checker *precommit.Checker, all bool) ([]checkInput, error) {
+	tracked, err := repo.Tracked()
+	if err != nil {
+		return nil, err
+	}
+	names := tracked
+	if !all {
+		if names, err = repo.Staged(); err != nil {
+			return nil, err
+		}
+	}
+	known := map[string]bool{}
+	for _, n := range tracked {
+		known[n] = true
+	}
+	checker.Exists = func(name string) bool {
+		if known[name] {
+			return true
+		}
+		_, err := os.Stat(filepath.Join(repo.Root, filepath.FromSlash(name)))
+		return err == nil
+	}
+	inputs := make([]checkInput, len(names))
+	for i, n := range names {
+		path := filepath.Join(repo.Root, filepath.FromSlash(n))
+		inputs[i] = checkInput{name: n, read: func() ([]byte, error) { return checkReadFile(path) }}
+	}
+	return inputs, nil
+}
+
+// errCheckDeleted is a file that does not exist (any more).
+var errCheckDeleted = errors.New("no such file")
+
+// checkReadFile reads a file, or returns nil content for one larger than
+// precommit.MaxSize.
+func checkReadFile(name string) ([]byte, error) {
+	st, err := os.Stat(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, errCheckDeleted
+	}
+	if err != nil {
+		return nil, inputError(name, err)
+	}
+	if st.IsDir() {
+		return nil, fmt.Errorf("%s is a directory, not a file", name)
+	}
+	if st.Size() > precommit.MaxSize || !st.Mode().IsRegular() {
+		return nil, nil
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, inputError(name, err)
+	}
+	if data == nil {
+		data = []byte{} // empty, not unread
+	}
+	return data, nil
+}
+
+func printCheck(s *streams, opts *checkOptions, reports []*diag.Report, checked int) error {
+	var err error
+	if opts.format == "json" {
+		err = diag.WriteJSON(s.out, reports)
+	} else {
+		err = diag.WriteText(s.out, reports)
+	}
+	if err != nil {
+		return err
+	}
+	bad := 0
+	for _, r := range reports {
+		if !r.Valid() {
+			bad++
+		}
+	}
+	if bad == 0 {
+		if opts.format == "text" {
+			infof(s.err, "check: %d %s checked, no errors", checked, checkPlural(checked, "file", "files"))
+		}
+		return nil
+	}
+	if opts.format == "json" {
+		return errContentInvalid
+	}
+	return withHint(exitError{code: exitInvalid, msg: fmt.Sprintf("%d of %d checked %s %s errors: fix them before committing",
+		bad, checked, checkPlural(checked, "file", "files"), checkPlural(bad, "has", "have"))},
+		"to allow an exception, use --allow CODE:GLOB, or a \"# shipseal:allow CODE\" comment in an env file (see docs/pre-commit.md)")
+}
+
+func checkPlural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,266 @@
+package precommit
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"strings"
+
+	"github.com/shipseal/shipseal/crypto"
+	"github.com/shipseal/shipseal/diag"
+	"github.com/shipseal/shipseal/dockercfg"
+	"github.com/shipseal/shipseal/projectkey"
+	"github.com/shipseal/shipseal/validate"
+)
+
+// MaxSize is the largest file whose content Check looks at. Secret files
+// are small; a larger file only gets the rules that need its name.
+const MaxSize = 16 << 20
+
+// Checker checks files before they are committed. The zero value checks
+// without a key and without exceptions.
+type Checker struct {
+	// Validate configures validation; its Key is only called for encrypted
+	// files. A Key that returns projectkey.ErrNoKey (or a nil Key) means
+	// encrypted content is not checked, and the report says so.
+	Validate validate.Options
+	// Allow are the --allow exceptions.
+	Allow []Allow
+	// Exists says whether a file of the project exists (tracked, staged or
+	// in the work tree); the plaintext twin rule asks it about X.encrypted.
+	// Nil means the work tree, relative to the working directory.
+	Exists func(name string) bool
+}
+
+// twinSuffixes mark an encrypted file whose plaintext twin must not be
+// committed beside it.
+var twinSuffixes = []string{".encrypted", ".enc"}
+
+// encryptedSuffixes name a file as encrypted (validate strips the same).
+var encryptedSuffixes = []string{".encrypted", ".enc", ".aes"}
+
+// Check checks one file: name is its path (slash-separated, relative to
+// the repository root), data its content, or nil when the file is larger
+// than MaxSize. It returns nil when the file is none of shipseal's
+// business: not a secret of a kind it knows, and no rule applies. The
+// error is a key that could not be loaded (malformed, unreadable); a
+// missing key is not an error.
+func (c *Checker) Check(name string, data []byte) (*diag.Report, error) {
+	r, err := c.check(name, data)
+	if r == nil || err != nil {
+		return nil, err
+	}
+	if c.Validate.Strict {
+		r.Promote()
+	}
+	var p pragmas
+	if r.Kind == string(validate.Env) && r.Source != nil {
+		p = parsePragmas(r.Source.Data())
+	}
+	applyAllows(r, c.Allow, p)
+	return r, nil
+}
+
+func (c *Checker) check(name string, data []byte) (*diag.Report, error) {
+	base := path.Base(name)
+	if r, err := c.keyFile(name, base, data); r != nil || err != nil {
+		return r, err
+	}
+	twin := c.twinOf(name)
+	if data == nil {
+		if twin == "" {
+			return nil, nil
+		}
+		r := &diag.Report{File: name, Kind: string(validate.Unknown)}
+		r.Add(twinDiag(name, twin))
+		return r, nil
+	}
+	var r *diag.Report
+	switch {
+	case hasSuffix(base, encryptedSuffixes) || bytes.HasPrefix(bytes.TrimSpace(data), []byte("codeship:")):
+		if validate.IsEncrypted(data) {
+			var err error
+			if r, err = validate.File(name, data, c.Validate); err != nil {
+				return nil, err
+			}
+			return r, nil
+		}
+		r = c.plain(name, data, true)
+		r.Diagnostics = append([]diag.Diagnostic{diag.Errorf(CodeNotEncrypted, diag.Position{},
+			fmt.Sprintf("encrypt it (shipseal encrypt %s %s) and commit only the encrypted file", validate.BaseName(name), base),
+			"%s is named as an encrypted file but is not encrypted: its content would be committed in the clear", base)},
+			r.Diagnostics...)
+	default:
+		r = c.plain(name, data, false)
+	}
+	if twin != "" {
+		if r == nil {
+			r = &diag.Report{File: name, Kind: string(validate.Unknown)}
+		}
+		r.Diagnostics = append([]diag.Diagnostic{twinDiag(name, twin)}, r.Diagnostics...)
+	}
+	return r, nil
+}
+
+// plain validates plaintext that is a dockercfg or an env file by name, or
+// holds docker credentials whatever its name; other files give nil, unless
+// always is set.
+func (c *Checker) plain(name string, data []byte, always bool) *diag.Report {
+	kind := validate.KindFromName(name)
+	if c.Validate.Kind != validate.Auto {
+		kind = c.Validate.Kind
+	}
+	var cfg *dockercfg.Config
+	if kind == validate.Dockercfg || kind == validate.Auto && dockercfg.Detect(data) {
+		cfg, _ = dockercfg.Validate(name, data, dockercfg.Options{})
+		if kind == validate.Auto && len(realCredentials(cfg, data)) > 0 {
+			kind = validate.Dockercfg
+		}
+	}
+	if kind == validate.Auto && !always {
+		return nil
+	}
+	opts := c.Validate
+	opts.Kind = kind
+	opts.Strict = false // Check promotes after the hygiene rules are in
+	r := validate.Plain(name, data, opts, nil)
+	if kind == validate.Dockercfg {
+		for _, reg := range realCredentials(cfg, data) {
+			pos := diag.Position{}
+			if i := bytes.Index(data, []byte(`"`+reg+`"`)); i >= 0 && r.Source != nil {
+				pos = r.Source.Position(i)
+			}
+			r.Add(diag.Errorf(CodePlainCredentials, pos,
+				"commit the encrypted file only: shipseal encrypt "+name+" "+name+".encrypted, then git rm --cached "+name+
+					" and add it to .gitignore; if it was ever pushed, change the password",
+				"plaintext credentials for %s: anyone who can read the repository can log in to the registry", reg))
+		}
+	}
+	return r
+}
+
+// realCredentials returns the registries for which cfg holds a secret that
+// is not a placeholder. A file that could not be parsed at all counts as
+// holding credentials when it has a credential field.
+func realCredentials(cfg *dockercfg.Config, data []byte) []string {
+	if cfg == nil {
+		lower := bytes.ToLower(data)
+		for _, f := range []string{`"auth"`, `"password"`, `"identitytoken"`, `"registrytoken"`} {
+			if bytes.Contains(lower, []byte(f)) {
+				return []string{"a registry"}
+			}
+		}
+		return nil
+	}
+	var regs []string
+	for _, e := range cfg.Auths {
+		_, password, _ := e.Credentials()
+		if e.Auth != "" && password == "" {
+			password = e.Auth // undecodable, but a secret all the same
+		}
+		for _, s := range []string{password, e.IdentityToken, e.RegistryToken} {
+			if !placeholder(s) {
+				regs = append(regs, e.Registry)
+				break
+			}
+		}
+	}
+	return regs
+}
+
+// placeholder is true for an empty value and for one that stands for a
+// secret without being one: $VAR, ${VAR}, <password>, xxxx, ****.
+func placeholder(s string) bool {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.HasPrefix(s, "$") || strings.HasPrefix(s, "<") && strings.HasSuffix(s, ">") {
+		return true
+	}
+	return strings.Trim(s, "xX*.") == ""
+}
+
+// keyFile applies rule CK001. A file is a key by name (codeship.aes) or
+// by content: the base64 of 32 bytes. A v1 encrypted file of a 16-byte
+// secret has the same shape; it is told apart by decrypting it to text
+// with the project key.
+func (c *Checker) keyFile(name, base string, data []byte) (*diag.Report, error) {
+	byName := strings.EqualFold(base, projectkey.DefaultName)
+	var key *crypto.Key
+	if len(data) <= 256 {
+		key, _ = crypto.ParseKey(data)
+	}
+	if !byName && key == nil {
+		return nil, nil
+	}
+	var project *crypto.Key
+	if c.Validate.Key != nil {
+		var err error
+		project, err = c.Validate.Key()
+		if err != nil && !errors.Is(err, projectkey.ErrNoKey) {
+			return nil, err
+		}
+	}
+	if !byName && project != nil && !key.Equal(project) {
+		if plain, _, err := validate.Decrypt(data, project); err == nil && isText(plain) {
+			return nil, nil // a tiny v1 file, not a key
+		}
+	}
+	r := &diag.Report{File: name, Kind: "key"}
+	hint := fmt.Sprintf("remove it from the commit (git rm --cached %s) and add it to .gitignore; "+
+		"if it was ever pushed, rotate it: make a new key and re-encrypt every file with it", name)
+	switch {
+	case key != nil && key.Equal(project):
+		r.Add(diag.Errorf(CodeKeyFile, diag.Position{}, hint,
+			"this is the project's key (%v): committed, it decrypts every secret of the project for anyone who can read the repository", key))
+	case key != nil:
+		r.Add(diag.Errorf(CodeKeyFile, diag.Position{}, hint,
+			"this is an AES key (%v): committed, it decrypts every secret encrypted with it for anyone who can read the repository", key))
+	default:
+		r.Add(diag.Errorf(CodeKeyFile, diag.Position{}, hint,
+			"%s is where the project key is kept, and keys must never be committed", base))
+	}
+	return r, nil
+}
+
+func isText(data []byte) bool {
+	for _, b := range data {
+		if b < 0x20 && b != '\n' && b != '\r' && b != '\t' || b == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// twinOf returns the encrypted file that name is the plaintext of, if it
+// exists, or "".
+func (c *Checker) twinOf(name string) string {
+	if hasSuffix(path.Base(name), encryptedSuffixes) {
+		return ""
+	}
+	exists := c.Exists
+	if exists == nil {
+		exists = func(n string) bool { _, err := os.Stat(n); return err == nil }
+	}
+	for _, s := range twinSuffixes {
+		if exists(name + s) {
+			return name + s
+		}
+	}
+	return ""
+}
+
+func twinDiag(name, twin string) diag.Diagnostic {
+	return diag.Errorf(CodePlainTwin, diag.Position{},
+		fmt.Sprintf("commit only %s: git rm --cached %s, and add %s to .gitignore", path.Base(twin), name, name),
+		"%s is the plaintext of %s: committing it publishes the secret that the encrypted file protects", path.Base(name), path.Base(twin))
+}
+
+func hasSuffix(base string, suffixes []string) bool {
+	for _, s := range suffixes {
+		if len(base) > len(s) && strings.HasSuffix(strings.ToLower(base), s) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,203 @@
+package precommit
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/shipseal/shipseal/diag"
+	"github.com/shipseal/shipseal/projectkey"
+)
+
+// ErrNotRepository means the directory is not inside a git work tree.
+var ErrNotRepository = errors.New("not in a git repository")
+
+// Repo is a git work tree, driven through the git command.
+type Repo struct {
+	// Root is the top of the work tree.
+	Root string
+}
+
+// OpenRepo returns the repository that contains dir.
+func OpenRepo(dir string) (*Repo, error) {
+	out, err := git(dir, nil, "rev-parse", "--show-toplevel")
+	if err != nil {
+		if _, lookErr := exec.LookPath("git"); lookErr != nil {
+			return nil, fmt.Errorf("git is not installed: %w", lookErr)
+		}
+		return nil, fmt.Errorf("%s: %w", dir, ErrNotRepository)
+	}
+	root := strings.TrimSpace(string(out))
+	if root == "" {
+		return nil, fmt.Errorf("%s: %w (a bare repository has no work tree)", dir, ErrNotRepository)
+	}
+	return &Repo{Root: root}, nil
+}
+
+// git runs git in dir and returns its standard output; the error holds
+// its standard error.
+func git(dir string, stdin io.Reader, args ...string) ([]byte, error) {
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Stdin = stdin
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if msg == "" {
+			return out, fmt.Errorf("git %s: %w", args[0], err)
+		}
+		return out, fmt.Errorf("git %s: %s: %w", args[0], msg, err)
+	}
+	return out, nil
+}
+
+func splitNUL(out []byte) []string {
+	var names []string
+	for _, n := range bytes.Split(out, []byte{0}) {
+		if len(n) > 0 {
+			names = append(names, string(n))
+		}
+	}
+	return names
+}
+
+// Staged returns the files added, copied, modified or renamed in the index
+// (what the next commit adds), relative to the root. Deleted files are
+// not there: they cannot leak.
+func (r *Repo) Staged() ([]string, error) {
+	out, err := git(r.Root, nil, "diff", "--cached", "--name-only", "-z", "--no-renames", "--diff-filter=ACMRT")
+	if err != nil {
+		return nil, fmt.Errorf("listing staged files: %w", err)
+	}
+	return splitNUL(out), nil
+}
+
+// Tracked returns every file in the index, relative to the root.
+func (r *Repo) Tracked() ([]string, error) {
+	out, err := git(r.Root, nil, "ls-files", "-z", "--cached")
+	if err != nil {
+		return nil, fmt.Errorf("listing tracked files: %w", err)
+	}
+	return splitNUL(out), nil
+}
+
+// IndexReader reads staged content from the index, which may differ from
+// the work tree (git add -p): that content is what gets committed.
+type IndexReader struct {
+	cmd *exec.Cmd
+	in  io.WriteCloser
+	out *bufio.Reader
+}
+
+// ReadIndex starts a reader of the repository's index. Close it.
+func (r *Repo) ReadIndex() (*IndexReader, error) {
+	cmd := exec.Command("git", "cat-file", "--batch")
+	cmd.Dir = r.Root
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("reading the index: %w", err)
+	}
+	return &IndexReader{cmd: cmd, in: in, out: bufio.NewReader(out)}, nil
+}
+
+// Read returns the staged content of name (relative to the root), or nil
+// and the size when it is larger than MaxSize.
+func (ir *IndexReader) Read(name string) ([]byte, int64, error) {
+	if strings.ContainsAny(name, "\n") {
+		return nil, 0, fmt.Errorf("reading %q from the index: a newline in a file name", name)
+	}
+	if _, err := fmt.Fprintf(ir.in, ":%s\n", name); err != nil {
+		return nil, 0, fmt.Errorf("reading %s from the index: %w", name, err)
+	}
+	header, err := ir.out.ReadString('\n')
+	if err != nil {
+		return nil, 0, fmt.Errorf("reading %s from the index: %w", name, err)
+	}
+	if strings.HasSuffix(header, " missing\n") {
+		return nil, 0, nil // a submodule's commit, not in this repository
+	}
+	f := strings.Fields(header)
+	if len(f) != 3 {
+		return nil, 0, fmt.Errorf("reading %s from the index: %s", name, strings.TrimSpace(header))
+	}
+	size, err := strconv.ParseInt(f[2], 10, 64)
+	if err != nil {
+		return nil, 0, fmt.Errorf("reading %s from the index: bad size in %q", name, strings.TrimSpace(header))
+	}
+	if f[1] != "blob" || size > MaxSize {
+		// A submodule's commit, or a file too large to be a secret: skip it.
+		if _, err := ir.out.Discard(int(size) + 1); err != nil {
+			return nil, 0, fmt.Errorf("reading %s from the index: %w", name, err)
+		}
+		return nil, size, nil
+	}
+	data := make([]byte, size+1) // and the newline after the object
+	if _, err := io.ReadFull(ir.out, data); err != nil {
+		return nil, 0, fmt.Errorf("reading %s from the index: %w", name, err)
+	}
+	data = data[:size]
+	return data, size, nil
+}
+
+// Close stops the reader.
+func (ir *IndexReader) Close() error {
+	ir.in.Close()
+	return ir.cmd.Wait()
+}
+
+// IgnoresKey reports whether the repository's ignore rules cover
+// codeship.aes at its root, whether or not such a file exists or is
+// tracked.
+func (r *Repo) IgnoresKey() (bool, error) {
+	cmd := exec.Command("git", "check-ignore", "-q", "--no-index", projectkey.DefaultName)
+	cmd.Dir = r.Root
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.As(err, &ee) && ee.ExitCode() == 1:
+		return false, nil
+	}
+	return false, fmt.Errorf("git check-ignore: %w", err)
+}
+
+// GitignoreReport applies rule CK004 to the repository: a warning report
+// about .gitignore when it does not cover codeship.aes, else nil.
+func (r *Repo) GitignoreReport(allow []Allow) (*diag.Report, error) {
+	ok, err := r.IgnoresKey()
+	if err != nil || ok {
+		return nil, err
+	}
+	rep := &diag.Report{File: ".gitignore", Kind: "gitignore"}
+	rep.Add(diag.Warnf(CodeGitignore, diag.Position{},
+		"add the line /codeship.aes to .gitignore, so that git add . never stages the key",
+		".gitignore does not cover %s: the project key is one git add away from a commit", projectkey.DefaultName))
+	applyAllows(rep, allow, pragmas{})
+	return rep, nil
+}
+
+// HooksDir returns the directory git runs hooks from: core.hooksPath when
+// it is set, else .git/hooks (of the main work tree for a linked one).
+func (r *Repo) HooksDir() (string, error) {
+	out, err := git(r.Root, nil, "rev-parse", "--path-format=absolute", "--git-path", "hooks")
+	if err != nil {
+		return "", fmt.Errorf("finding the hooks directory: %w", err)
+	}
+	return filepath.Clean(strings.TrimSpace(string(out))), nil
+}
