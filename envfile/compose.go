@@ -44,7 +44,9 @@ func (c *checker) compose() {
 			return
 		}
 		if data[pos] == '#' {
-			pos = lineEnd(data, pos)
+			e := lineEnd(data, pos)
+			c.maskComment(pos, e-1)
+			pos = e
 			continue
 		}
 		pos = c.composeStatement(pos, vars)

@@ -52,7 +52,11 @@ func (c *checker) dockerLine(line, off, end, next int) {
 		}
 		s += size
 	}
-	if s == end || data[s] == '#' {
+	if s == end {
+		return
+	}
+	if data[s] == '#' {
+		c.maskComment(s, end)
 		return
 	}
 	eq := bytes.IndexByte(data[s:end], '=')

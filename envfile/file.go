@@ -78,9 +78,9 @@ type File struct {
 	lookup func(string) (string, bool)
 }
 
-// Get returns the value that the last entry named name gives, and whether
-// there is one. An inherited entry counts only when lookup has the name;
-// lookup may be nil.
+// Get returns the value of the last entry named name, and whether there is
+// one. An inherited entry counts only when lookup has the name (lookup may
+// be nil); when it does not, the entry before it counts.
 func (f *File) Get(name string, lookup func(string) (string, bool)) (string, bool) {
 	for i := len(f.Entries) - 1; i >= 0; i-- {
 		e := f.Entries[i]
@@ -90,10 +90,13 @@ func (f *File) Get(name string, lookup func(string) (string, bool)) (string, boo
 		if !e.Inherit {
 			return e.Value, true
 		}
-		if lookup == nil {
-			return "", false
+		if lookup != nil {
+			if v, ok := lookup(name); ok {
+				return v, true
+			}
 		}
-		return lookup(name)
+		// Not in the environment: the entry is dropped and an earlier
+		// one, if any, stands.
 	}
 	return "", false
 }

@@ -166,6 +166,7 @@ func (c *checker) run() {
 		}
 		c.warnf(CodeCRLF, i, hint, "the file has Windows (CRLF) line ends")
 	}
+	c.checkUTF8()
 	switch c.opts.Dialect {
 	case Compose:
 		c.compose()
@@ -195,16 +196,33 @@ func invalidUTF8(data []byte, from int) int {
 	return -1
 }
 
-// checkBytes reports invalid UTF-8 and NUL bytes in data[start:end], once
-// each.
-func (c *checker) checkBytes(start, end int, what string) {
-	if off := invalidUTF8(c.data[:end], start); off >= 0 {
-		if c.opts.Dialect == Docker {
-			c.errorf(CodeNotUTF8, off, latin1Hint, "%s is not valid UTF-8 (byte %d of the file): docker refuses the whole file", what, off)
-		} else {
-			c.errorf(CodeNotUTF8, off, latin1Hint, "%s is not valid UTF-8 (byte %d of the file)", what, off)
+// checkUTF8 reports the first byte that is not UTF-8 on each line, as
+// docker checks every line, comments included.
+func (c *checker) checkUTF8() {
+	data := c.data
+	for off := 0; off < len(data); {
+		end := lineEnd(data, off)
+		if i := invalidUTF8(data[:end], off); i >= 0 {
+			if c.opts.Dialect == Docker {
+				c.errorf(CodeNotUTF8, i, latin1Hint, "invalid UTF-8 (byte %d of the file): docker refuses the whole file", i)
+			} else {
+				c.errorf(CodeNotUTF8, i, latin1Hint, "invalid UTF-8 (byte %d of the file)", i)
+			}
 		}
+		off = end
 	}
+}
+
+// maskComment hides what follows the first = in a comment line: a
+// commented-out variable still holds a value.
+func (c *checker) maskComment(start, end int) {
+	if i := bytes.IndexByte(c.data[start:end], '='); i >= 0 {
+		c.src.MarkSecret(start+i+1, end)
+	}
+}
+
+// checkBytes reports the first NUL byte in data[start:end].
+func (c *checker) checkBytes(start, end int, what string) {
 	for i := start; i < end; i++ {
 		if c.data[i] == 0 {
 			c.errorf(CodeNUL, i, "remove the NUL byte: the environment cannot carry one, so the container would not start",
