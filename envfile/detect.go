@@ -5,8 +5,8 @@ import (
 	"unicode/utf16"
 )
 
-// Detect reports whether data looks like an env file: most of its
-// non-blank, non-comment lines are NAME=value (or export NAME=value, or a
+// Detect reports whether data looks like an env file: at least half of
+// its non-blank, non-comment lines are NAME=value (or export NAME=value, or a
 // bare NAME). UTF-16 text is decoded first, so that a file saved by Notepad
 // is still recognised and then reported as UTF-16.
 func Detect(data []byte) bool {
@@ -17,7 +17,7 @@ func Detect(data []byte) bool {
 	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
 		return false // JSON, or an INI/TOML section
 	}
-	var lines, good int
+	var lines, good, assignments int
 	for len(data) > 0 && lines < 200 {
 		var line []byte
 		line, data, _ = bytes.Cut(data, []byte("\n"))
@@ -28,33 +28,27 @@ func Detect(data []byte) bool {
 		lines++
 		if looksLikeAssignment(line) {
 			good++
+			if bytes.IndexByte(line, '=') >= 0 {
+				assignments++
+			}
 		}
 	}
-	return good > 0 && good*3 >= lines*2
+	return assignments > 0 && good*2 >= lines
 }
 
-// looksLikeAssignment reports whether line is [export ]NAME[=...] with a
-// name made of the characters names are usually made of.
+// looksLikeAssignment reports whether line is [export ]NAME=... or a bare
+// NAME. The name may be malformed (a space, a stray character): Detect
+// routes broken env files to the env validator too, which then says what
+// is wrong.
 func looksLikeAssignment(line []byte) bool {
-	if rest, ok := bytes.CutPrefix(line, []byte("export")); ok && len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\t') {
-		line = bytes.TrimLeft(rest, " \t")
-	}
 	name, _, hasValue := bytes.Cut(line, []byte("="))
 	if !hasValue {
-		return isPortableName(string(name))
-	}
-	name = bytes.TrimRight(name, " \t")
-	if len(name) == 0 {
-		return false
-	}
-	for i, b := range name {
-		switch {
-		case isNameByte(b) && !(i == 0 && b >= '0' && b <= '9'), b == '.', b == '-':
-		default:
-			return false
+		if rest, ok := bytes.CutPrefix(line, []byte("export")); ok && len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\t') {
+			line = bytes.TrimLeft(rest, " \t")
 		}
+		return isPortableName(string(line))
 	}
-	return true
+	return len(name) <= 64 && len(name) > 0 && bytes.IndexAny(name, "\"'<>{}();:,+/") < 0
 }
 
 func decodeUTF16(data []byte, bigEndian, bom bool) []byte {

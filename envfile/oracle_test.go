@@ -101,6 +101,7 @@ var composeDifferences = map[string]string{
 	"compose_after_quote.env": "compose reads text after a closing quote as the next statement; shipseal refuses it (EV025)",
 	"compose_export_only.env": "compose reads a lone \"export\" as an inherited variable with an empty name",
 	"empty_name.env":          "compose accepts =value, storing it under an empty name; shipseal refuses it (EV005)",
+	"comment_latin1.env":      "compose does not check UTF-8; shipseal refuses invalid UTF-8 (EV001)",
 	"latin1.env":              "compose does not check UTF-8; shipseal refuses invalid UTF-8 (EV001)",
 	"decrypted_latin1.env":    "compose does not check UTF-8; shipseal refuses invalid UTF-8 (EV001)",
 	"nul.env":                 "compose keeps a NUL in a value; shipseal refuses it (EV004)",

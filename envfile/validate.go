@@ -181,6 +181,46 @@ func (c *checker) run() {
 		}
 		return a.Offset < b.Offset
 	})
+	c.diags = capPerCode(c.diags, maxPerCode)
+}
+
+// maxPerCode is how many diagnostics of one code a report shows: a
+// thousand-line file with the same mistake on every line gets a summary.
+const maxPerCode = 20
+
+// capPerCode keeps the first max diagnostics of each code and replaces the
+// rest with one line saying how many were left out, as severe as the
+// worst of them.
+func capPerCode(ds []diag.Diagnostic, max int) []diag.Diagnostic {
+	count := map[string]int{}
+	for _, d := range ds {
+		count[d.Code]++
+	}
+	var out []diag.Diagnostic
+	seen := map[string]int{}
+	for _, d := range ds {
+		seen[d.Code]++
+		switch n := seen[d.Code]; {
+		case n <= max:
+			out = append(out, d)
+		case n == max+1:
+			more := diag.Diagnostic{Code: d.Code, Severity: d.Severity, Pos: d.Pos, Hint: d.Hint, WrongKey: d.WrongKey,
+				Message: fmt.Sprintf("%d more like this (%s), from here on, not shown", count[d.Code]-max, d.Code)}
+			out = append(out, more)
+		default:
+			last := &out[len(out)-1]
+			for i := len(out) - 1; i >= 0; i-- {
+				if out[i].Code == d.Code {
+					last = &out[i]
+					break
+				}
+			}
+			if d.Severity > last.Severity {
+				last.Severity = d.Severity
+			}
+		}
+	}
+	return out
 }
 
 // invalidUTF8 returns the offset of the first byte in data[from:] that is
