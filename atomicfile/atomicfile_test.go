@@ -1,0 +1,322 @@
+package atomicfile_test
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/shipseal/shipseal/atomicfile"
+	"github.com/shipseal/shipseal/internal/e2etest"
+	"github.com/stretchr/testify/require"
+)
+
+// temps lists the temporary files atomicfile left in dir.
+func temps(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var out []string
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".shipseal-") && strings.HasSuffix(e.Name(), ".tmp") {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return string(b)
+}
+
+func TestCommit(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.json")
+	f, err := atomicfile.Create(path, 0o600)
+	require.NoError(t, err)
+	require.Equal(t, path, f.Path())
+
+	// While it is written, the content lives in a private temporary file
+	// in the same directory, and the destination does not exist yet.
+	st, err := os.Stat(f.Name())
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o600), st.Mode().Perm(), "the temporary file is private from the start")
+	require.Equal(t, dir, filepath.Dir(f.Name()))
+	_, err = f.Write([]byte("secret"))
+	require.NoError(t, err)
+	require.NoFileExists(t, path)
+
+	require.NoError(t, f.Commit())
+	require.Equal(t, "secret", readFile(t, path))
+	require.Empty(t, temps(t, dir))
+	require.Error(t, f.Commit(), "a second Commit is an error")
+	f.Abort() // a no-op after Commit, so it can be deferred
+	require.Equal(t, "secret", readFile(t, path))
+}
+
+// TestModes: the committed file gets exactly the mode asked for,
+// whatever the umask and whatever mode the file it replaces had.
+func TestModes(t *testing.T) {
+	old := syscall.Umask(0o077)
+	defer syscall.Umask(old)
+	dir := t.TempDir()
+	for _, perm := range []os.FileMode{0o600, 0o644, 0o640, 0o400} {
+		path := filepath.Join(dir, fmt.Sprintf("f%o", perm))
+		require.NoError(t, os.WriteFile(path, []byte("old"), 0o666))
+		require.NoError(t, os.Chmod(path, 0o666))
+		require.NoError(t, atomicfile.WriteFile(path, []byte("new"), perm))
+		st, err := os.Stat(path)
+		require.NoError(t, err)
+		require.Equal(t, perm, st.Mode().Perm())
+		require.Equal(t, "new", readFile(t, path))
+	}
+}
+
+func TestAbortKeepsTheOldFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out")
+	require.NoError(t, os.WriteFile(path, []byte("old"), 0o644))
+	for _, end := range []func(*atomicfile.File){
+		(*atomicfile.File).Abort,
+		func(f *atomicfile.File) { f.Close() }, // Close is Abort
+	} {
+		f, err := atomicfile.Create(path, 0o600)
+		require.NoError(t, err)
+		_, err = f.Write([]byte("new and unfinished"))
+		require.NoError(t, err)
+		end(f)
+		require.Equal(t, "old", readFile(t, path))
+		require.Empty(t, temps(t, dir))
+		require.Error(t, f.Commit(), "Commit after Abort is an error")
+		require.Equal(t, "old", readFile(t, path))
+	}
+}
+
+func TestAbortLeavesNothingNew(t *testing.T) {
+	dir := t.TempDir()
+	f, err := atomicfile.Create(filepath.Join(dir, "new"), 0o600)
+	require.NoError(t, err)
+	f.Abort()
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Empty(t, entries)
+}
+
+func TestNoClobber(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "codeship.aes")
+	require.NoError(t, atomicfile.WriteFile(path, []byte("first"), 0o600, atomicfile.NoClobber()))
+	require.Equal(t, "first", readFile(t, path))
+
+	err := atomicfile.WriteFile(path, []byte("second"), 0o600, atomicfile.NoClobber())
+	require.ErrorIs(t, err, fs.ErrExist)
+	require.Contains(t, err.Error(), "already exists")
+	require.Equal(t, "first", readFile(t, path))
+	require.Empty(t, temps(t, dir))
+
+	// The check is at Commit: a file that appears while another is being
+	// written wins, and the late writer fails.
+	path2 := filepath.Join(dir, "late")
+	f, err := atomicfile.Create(path2, 0o600, atomicfile.NoClobber())
+	require.NoError(t, err)
+	_, _ = f.Write([]byte("late"))
+	require.NoError(t, os.WriteFile(path2, []byte("early"), 0o600))
+	require.ErrorIs(t, f.Commit(), fs.ErrExist)
+	require.Equal(t, "early", readFile(t, path2))
+	require.Empty(t, temps(t, dir))
+}
+
+// TestSymlinkFollowed: writing through a symbolic link replaces the file
+// it points to and keeps the link, for relative, absolute, chained and
+// dangling links.
+func TestSymlinkFollowed(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "real"), 0o755))
+	target := filepath.Join(dir, "real", "config.json")
+	require.NoError(t, os.WriteFile(target, []byte("old"), 0o644))
+	require.NoError(t, os.Symlink("real/config.json", filepath.Join(dir, "rel")))
+	require.NoError(t, os.Symlink(target, filepath.Join(dir, "abs")))
+	require.NoError(t, os.Symlink("rel", filepath.Join(dir, "chain")))
+
+	for _, link := range []string{"rel", "abs", "chain"} {
+		path := filepath.Join(dir, link)
+		f, err := atomicfile.Create(path, 0o600)
+		require.NoError(t, err)
+		require.Equal(t, target, filepath.Clean(f.Path()))
+		require.Equal(t, filepath.Join(dir, "real"), filepath.Dir(f.Name()), "the temporary file is beside the target")
+		_, _ = f.Write([]byte("via " + link))
+		require.NoError(t, f.Commit())
+
+		st, err := os.Lstat(path)
+		require.NoError(t, err)
+		require.NotZero(t, st.Mode()&fs.ModeSymlink, "%s is still a link", link)
+		require.Equal(t, "via "+link, readFile(t, target))
+		require.Empty(t, temps(t, dir))
+		require.Empty(t, temps(t, filepath.Join(dir, "real")))
+	}
+
+	// A dangling link: the file it names is created.
+	require.NoError(t, os.Symlink("real/new.json", filepath.Join(dir, "dangling")))
+	require.NoError(t, atomicfile.WriteFile(filepath.Join(dir, "dangling"), []byte("created"), 0o600))
+	require.Equal(t, "created", readFile(t, filepath.Join(dir, "real", "new.json")))
+
+	// A loop is an error, and nothing is written.
+	require.NoError(t, os.Symlink("loop2", filepath.Join(dir, "loop1")))
+	require.NoError(t, os.Symlink("loop1", filepath.Join(dir, "loop2")))
+	err := atomicfile.WriteFile(filepath.Join(dir, "loop1"), []byte("x"), 0o600)
+	require.ErrorContains(t, err, "too many levels of symbolic links")
+}
+
+// deadPID returns the id of a process that has exited.
+func deadPID(t *testing.T) int {
+	t.Helper()
+	cmd := exec.Command("true")
+	require.NoError(t, cmd.Run())
+	return cmd.Process.Pid
+}
+
+// TestStaleTempCleanup: Create removes temporary files of the same
+// destination left by dead processes once they are old enough, and keeps
+// those of live processes, recent ones, and other destinations'.
+func TestStaleTempCleanup(t *testing.T) {
+	dir := t.TempDir()
+	old := time.Now().Add(-2 * time.Hour)
+	mk := func(name string, mtime time.Time) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte("partial"), 0o600))
+		require.NoError(t, os.Chtimes(p, mtime, mtime))
+		return name
+	}
+	dead := deadPID(t)
+	stale := mk(fmt.Sprintf(".out.json.shipseal-%d-0123456789ab.tmp", dead), old)
+	recent := mk(fmt.Sprintf(".out.json.shipseal-%d-aaaaaaaaaaaa.tmp", dead), time.Now())
+	alive := mk(fmt.Sprintf(".out.json.shipseal-%d-bbbbbbbbbbbb.tmp", os.Getpid()), old)
+	other := mk(fmt.Sprintf(".other.json.shipseal-%d-cccccccccccc.tmp", dead), old)
+	notOurs := mk(".out.json.shipseal-notapid-dddd.tmp", old)
+
+	require.NoError(t, atomicfile.WriteFile(filepath.Join(dir, "out.json"), []byte("{}"), 0o600))
+	require.NoFileExists(t, filepath.Join(dir, stale), "a dead process's old temporary file is removed")
+	for _, keep := range []string{recent, alive, other, notOurs} {
+		require.FileExists(t, filepath.Join(dir, keep))
+	}
+}
+
+func TestCreateErrors(t *testing.T) {
+	dir := t.TempDir()
+	_, err := atomicfile.Create(filepath.Join(dir, "missing", "out"), 0o600)
+	require.ErrorIs(t, err, fs.ErrNotExist)
+	require.ErrorContains(t, err, "cannot create a file in "+filepath.Join(dir, "missing"))
+}
+
+// readOnlyDir returns a directory where files cannot be created: a
+// read-only tmpfs when root (permissions do not stop root), else a
+// directory without write permission.
+func readOnlyDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if os.Geteuid() != 0 {
+		require.NoError(t, os.Chmod(dir, 0o555))
+		t.Cleanup(func() { os.Chmod(dir, 0o755) })
+		return dir
+	}
+	out, err := exec.Command("mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", dir).CombinedOutput()
+	e2etest.Require(t, err == nil, "cannot mount a read-only tmpfs: "+strings.TrimSpace(string(out)))
+	t.Cleanup(func() { exec.Command("umount", dir).Run() })
+	return dir
+}
+
+func TestUnwritableDirectory(t *testing.T) {
+	dir := readOnlyDir(t)
+	_, err := atomicfile.Create(filepath.Join(dir, "out"), 0o600)
+	require.Error(t, err)
+	require.ErrorContains(t, err, "cannot create a file in "+dir)
+	require.NotContains(t, err.Error(), ".shipseal-", "the message names the directory, not our temporary file")
+}
+
+// tinyFS mounts a 1 MiB tmpfs (root only) and returns its path.
+func tinyFS(t *testing.T) string {
+	t.Helper()
+	e2etest.Require(t, os.Geteuid() == 0, "mounting a tiny tmpfs needs root")
+	dir := t.TempDir()
+	out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", dir).CombinedOutput()
+	e2etest.Require(t, err == nil, "cannot mount a tmpfs: "+strings.TrimSpace(string(out)))
+	t.Cleanup(func() { exec.Command("umount", dir).Run() })
+	return dir
+}
+
+// TestDiskFull: a write that does not fit fails, the existing file is
+// untouched and no temporary file remains.
+func TestDiskFull(t *testing.T) {
+	dir := tinyFS(t)
+	path := filepath.Join(dir, "out")
+	require.NoError(t, atomicfile.WriteFile(path, []byte("old"), 0o600))
+	err := atomicfile.WriteFile(path, bytes.Repeat([]byte("x"), 2<<20), 0o600)
+	require.ErrorIs(t, err, syscall.ENOSPC)
+	require.ErrorContains(t, err, "no space left on device")
+	require.Equal(t, "old", readFile(t, path))
+	require.Empty(t, temps(t, dir))
+}
+
+// TestConcurrentWriters: 32 writers replace one file while readers poll
+// it; every read sees one writer's complete content.
+func TestConcurrentWriters(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "shared")
+	content := func(i int) []byte { return bytes.Repeat([]byte{byte('A' + i%26)}, 64<<10+i) }
+	require.NoError(t, atomicfile.WriteFile(path, content(0), 0o600))
+	valid := map[string]bool{}
+	for i := range 32 {
+		valid[string(content(i))] = true
+	}
+
+	stop := make(chan struct{})
+	var readers sync.WaitGroup
+	reads := make([]int, 4)
+	for r := range reads {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				b, err := os.ReadFile(path)
+				if err != nil || !valid[string(b)] {
+					t.Errorf("a reader saw a torn or missing file (%d bytes, %v)", len(b), err)
+					return
+				}
+				reads[r]++
+			}
+		}()
+	}
+	var writers sync.WaitGroup
+	for i := range 32 {
+		writers.Add(1)
+		go func() {
+			defer writers.Done()
+			for range 5 {
+				if err := atomicfile.WriteFile(path, content(i), 0o600); err != nil {
+					t.Errorf("writer %d: %v", i, err)
+				}
+			}
+		}()
+	}
+	writers.Wait()
+	close(stop)
+	readers.Wait()
+	require.True(t, valid[readFile(t, path)])
+	require.Empty(t, temps(t, dir))
+	t.Logf("reads: %v", reads)
+}
