@@ -157,3 +157,41 @@ func TestMain(m *testing.M) {
 	logrus.SetOutput(io.Discard)
 	os.Exit(m.Run())
 }
+
+// TestComposeDifferences pins down the documented differences from
+// compose-go (docs/envfile.md): compose reads each input as shown, and
+// shipseal refuses it with the given code or reads it as said.
+func TestComposeDifferences(t *testing.T) {
+	tests := []struct {
+		in      string
+		compose map[string]string
+		code    string // shipseal's error, or "" when it reads the file
+		entries []string
+	}{
+		{"=value\n", map[string]string{"": "value"}, CodeEmptyName, nil},
+		{"export\nB=1\n", map[string]string{"B": "1"}, CodeEmptyName, nil},
+		{"A=\"abc\"def\n", map[string]string{"A": "abc"}, CodeAfterQuote, nil},
+		{"A=ok\x00\n", map[string]string{"A": "ok\x00"}, CodeNUL, nil},
+		{"A=caf\xe9\n", map[string]string{"A": "caf\xe9"}, CodeNotUTF8, nil},
+		{"A\tB=1\n", map[string]string{"A\tB": "1"}, CodeNameSpace, nil},
+		{"A=1\nNAME", map[string]string{"A": "1", "": "NAME"}, "", []string{"A=1"}},
+		{"A=${X:-{}\n", map[string]string{"A": "{"}, CodeBadTemplate, nil},
+	}
+	for _, tt := range tests {
+		m, err := dotenv.ParseWithLookup(bytes.NewReader([]byte(tt.in)), nil)
+		require.NoError(t, err, "%q", tt.in)
+		assert.Equal(t, tt.compose, m, "%q", tt.in)
+		f, r := Validate("x.env", []byte(tt.in), Options{Dialect: Compose})
+		if tt.code == "" {
+			require.NotNil(t, f, "%q", tt.in)
+			assert.Equal(t, tt.entries, f.Environ(nil), "%q", tt.in)
+			continue
+		}
+		require.Nil(t, f, "%q", tt.in)
+		var codes []string
+		for _, d := range r.Diagnostics {
+			codes = append(codes, d.Code)
+		}
+		assert.Contains(t, codes, tt.code, "%q", tt.in)
+	}
+}
