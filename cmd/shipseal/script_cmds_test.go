@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/shipseal/shipseal/internal/e2etest"
 )
 
 func vectorsDir(t *testing.T) string {
@@ -100,6 +101,17 @@ func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args 
 				if time.Now().After(deadline) {
 					ts.Fatalf("%s did not appear within 30s", args[0])
 				}
+			}
+		},
+		// need PROGRAM: fail the scenario when PROGRAM is not installed
+		// and SHIPSEAL_E2E=require (CI installs them all); otherwise the
+		// scenario goes on to its own "[!exec:PROGRAM] skip" line.
+		"need": func(ts *testscript.TestScript, neg bool, args []string) {
+			if neg || len(args) != 1 {
+				ts.Fatalf("usage: need PROGRAM")
+			}
+			if _, err := exec.LookPath(args[0]); err != nil && e2etest.Required() {
+				ts.Fatalf("%s is not installed (required: %s=require)", args[0], e2etest.Env)
 			}
 		},
 		// notmp DIR: no temporary files are left in DIR.

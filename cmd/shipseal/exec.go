@@ -1,0 +1,199 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"syscall"
+
+	"github.com/shipseal/shipseal/crypto"
+	"github.com/shipseal/shipseal/diag"
+	"github.com/shipseal/shipseal/dockercfg"
+	"github.com/shipseal/shipseal/envfile"
+	"github.com/shipseal/shipseal/secretdir"
+	"github.com/shipseal/shipseal/validate"
+	"github.com/spf13/cobra"
+)
+
+func init() { commands = append(commands, newExecCommand) }
+
+type execOptions struct {
+	key       keyOptions
+	envFiles  []string
+	dockercfg string
+	dialect   string
+}
+
+// Exit codes of exec for a command that could not be run, as shells use.
+const (
+	exitCannotRun = 126
+	exitNotFound  = 127
+)
+
+func newExecCommand(s *streams) *cobra.Command {
+	opts := &execOptions{}
+	cmd := &cobra.Command{
+		Use:   "exec [--env-file FILE]... [--dockercfg FILE] -- CMD [ARGS...]",
+		Short: "Run a command with decrypted secrets in its environment",
+		Long: `Run CMD with the variables of the env files (encrypted or not, decrypted in
+memory) added to its environment, and with --dockercfg, DOCKER_CONFIG set
+to a private temporary directory (0700, on /dev/shm when there is one)
+holding the decrypted credentials as config.json (0600); the directory is
+removed when CMD ends. No plaintext env file is ever written.
+
+Variables from the env files override the inherited ones; later files
+override earlier ones. Signals sent to shipseal (INT, TERM, HUP, QUIT,
+USR1, USR2, WINCH) are passed on to CMD, and shipseal exits with CMD's exit
+code (128+N when a signal N ended it). Before CMD starts, shipseal's own
+exit codes apply (3 key, 4 cannot decrypt, 5 invalid content); 127 means
+CMD was not found, 126 that it could not be run. If shipseal itself is
+killed with SIGKILL, the DOCKER_CONFIG directory cannot be removed.
+
+jet has no equivalent: Codeship decrypts encrypted_env_file and
+encrypted_dockercfg_path itself, in the build.`,
+		Example: `  # what Codeship does with encrypted_env_file, locally
+  shipseal exec --env-file env.encrypted -- ./run-tests.sh
+  shipseal exec --env-file env.encrypted --dockercfg dockercfg.encrypted -- docker pull registry.example.com/app
+  shipseal exec --dialect compose --env-file .env.encrypted -- docker compose up`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErrorf("missing the command to run, after --")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runExec(s, opts, args) },
+	}
+	f := cmd.Flags()
+	f.SetInterspersed(false) // everything after CMD is CMD's
+	opts.key.register(f)
+	f.StringArrayVar(&opts.envFiles, "env-file", nil, "an env file, encrypted or not, to add to CMD's environment (repeatable)")
+	f.StringVar(&opts.dockercfg, "dockercfg", "", "a dockercfg, encrypted or not, for DOCKER_CONFIG")
+	f.StringVar(&opts.dialect, "dialect", "docker", "env file dialect: docker or compose")
+	return cmd
+}
+
+func runExec(s *streams, opts *execOptions, args []string) error {
+	if len(opts.envFiles) == 0 && opts.dockercfg == "" {
+		return usageErrorf("nothing to add: give --env-file or --dockercfg")
+	}
+	d, err := envfile.ParseDialect(opts.dialect)
+	if err != nil {
+		return usageError{err}
+	}
+	var key *crypto.Key
+	open := func(name string) ([]byte, error) {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return nil, inputError(name, err)
+		}
+		if !validate.IsEncrypted(data) {
+			return data, nil
+		}
+		if key == nil {
+			found, err := opts.key.find()
+			if err != nil {
+				return nil, err
+			}
+			key = found.Key
+		}
+		plain, _, err := validate.Decrypt(data, key)
+		if err != nil {
+			return nil, fmt.Errorf("decrypting %s: %w", name, err)
+		}
+		return plain, nil
+	}
+
+	env := os.Environ()
+	for _, name := range opts.envFiles {
+		data, err := open(name)
+		if err != nil {
+			return err
+		}
+		file, r := envfile.Validate(name, data, envfile.Options{Dialect: d, Lookup: os.LookupEnv})
+		if file == nil {
+			diag.WriteText(s.err, []*diag.Report{r})
+			return withHint(exitError{code: exitInvalid, msg: name + " is not a valid env file: the command was not run"},
+				"`shipseal validate %s` shows the problems again", name)
+		}
+		env = append(env, file.Environ(os.LookupEnv)...)
+	}
+
+	if opts.dockercfg != "" {
+		data, err := open(opts.dockercfg)
+		if err != nil {
+			return err
+		}
+		cfg, r := dockercfg.Validate(opts.dockercfg, data, dockercfg.Options{})
+		if cfg == nil || !r.Valid() {
+			diag.WriteText(s.err, []*diag.Report{r})
+			return withHint(exitError{code: exitInvalid, msg: opts.dockercfg + " is not a valid dockercfg: the command was not run"},
+				"`shipseal validate %s` shows the problems again", opts.dockercfg)
+		}
+		if cfg.Format != dockercfg.FormatConfigJSON {
+			// DOCKER_CONFIG holds config.json: a legacy file is converted.
+			if data, err = cfg.Marshal(dockercfg.FormatConfigJSON); err != nil {
+				return fmt.Errorf("converting %s to config.json: %w", opts.dockercfg, err)
+			}
+		}
+		dir, err := secretdir.New("shipseal-docker-*")
+		if err != nil {
+			return err
+		}
+		defer dir.Remove()
+		if _, err := dir.WriteFile("config.json", data); err != nil {
+			return fmt.Errorf("writing the docker config: %w", err)
+		}
+		env = append(env, "DOCKER_CONFIG="+dir.Path())
+	}
+	return runChild(s, args, env)
+}
+
+// forwarded are the signals exec passes on to the command.
+var forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT,
+	syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH}
+
+// runChild runs the command, passing signals on, and returns its exit
+// status as an exitError (nil for 0).
+func runChild(s *streams, args []string, env []string) error {
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Env = env
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = s.in, s.out, s.err
+	// Catch the signals before the command exists, so none is lost.
+	sigs := make(chan os.Signal, 8)
+	signal.Notify(sigs, forwarded...)
+	defer signal.Stop(sigs)
+	if err := cmd.Start(); err != nil {
+		code := exitCannotRun
+		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
+			code = exitNotFound
+		}
+		return withHint(exitError{code: code, msg: fmt.Sprintf("cannot run %s: %v", args[0], err)},
+			"check the command's name and that it is on $PATH")
+	}
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case sig := <-sigs:
+				cmd.Process.Signal(sig)
+			case <-done:
+				return
+			}
+		}
+	}()
+	err := cmd.Wait()
+	close(done)
+	if err == nil {
+		return nil
+	}
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		return fmt.Errorf("running %s: %w", args[0], err)
+	}
+	if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return exitError{code: 128 + int(ws.Signal())}
+	}
+	return exitError{code: ee.ExitCode()}
+}

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/shipseal/shipseal/crypto"
+	"github.com/shipseal/shipseal/diag"
+	"github.com/shipseal/shipseal/projectkey"
+	"github.com/shipseal/shipseal/rekey"
+	"github.com/shipseal/shipseal/validate"
+	"github.com/spf13/cobra"
+)
+
+func init() { commands = append(commands, newRekeyCommand) }
+
+type rekeyOptions struct {
+	oldKey     keyOptions
+	newKeyPath string
+	all        bool
+	dryRun     bool
+	format     string
+	noValidate bool
+	kind       string
+	dialect    string
+}
+
+func newRekeyCommand(s *streams) *cobra.Command {
+	opts := &rekeyOptions{}
+	cmd := &cobra.Command{
+		Use:   "rekey --new-key-path NEW [--old-key-path OLD] (FILE... | --all)",
+		Short: "Re-encrypt files with a new key, all or nothing",
+		Long: `Move encrypted files from the old project key to a new one. Every file is
+decrypted with the old key, validated, encrypted with the new key in the
+format version it had, and checked by decrypting it again; only when every
+file has passed are they all replaced (each atomically, keeping its mode).
+If any file fails, none is replaced.
+
+--all finds every encrypted file of the git work tree by its content
+(tracked and untracked files that are not ignored; key files are skipped).
+A file that already decrypts with the new key is left alone, so running the
+same rekey again after an interruption finishes the rotation.
+
+The old key is found like every command's (--old-key-path, then
+$SHIPSEAL_KEY, $SHIPSEAL_KEY_PATH, ./codeship.aes, the git root).
+--dry-run lists what would change, as text or as JSON (--format json):
+{"old_key": FINGERPRINT, "new_key": FINGERPRINT, "files": [{"file": NAME,
+"version": 1|2, "action": "rekey"|"current", "size": BYTES}]}.
+
+jet has no equivalent. See docs/rotation.md for rotating a Codeship
+project's key.`,
+		Example: `  shipseal keygen -o new.aes
+  shipseal rekey --old-key-path codeship.aes --new-key-path new.aes --all --dry-run
+  shipseal rekey --old-key-path codeship.aes --new-key-path new.aes --all
+  shipseal rekey --new-key-path new.aes dockercfg.encrypted env.encrypted
+  shipseal rekey --new-key-path new.aes --all --dry-run --format json`,
+		RunE: func(cmd *cobra.Command, args []string) error { return runRekey(s, opts, args) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.oldKey.path, "old-key-path", "", "the key the files are encrypted with now (default: the project key, found as --key-path is)")
+	f.StringVar(&opts.newKeyPath, "new-key-path", "", "the key to encrypt them with (required)")
+	f.BoolVar(&opts.all, "all", false, "every encrypted file in the git work tree")
+	f.BoolVarP(&opts.dryRun, "dry-run", "n", false, "check everything and list what would change, change nothing")
+	f.StringVar(&opts.format, "format", "text", "the --dry-run listing: text or json")
+	f.BoolVar(&opts.noValidate, "no-validate", false, "rotate files whose decrypted content is an invalid dockercfg or env file")
+	f.StringVar(&opts.kind, "type", "auto", "what the files hold: auto, dockercfg or env")
+	f.StringVar(&opts.dialect, "dialect", "docker", "env file dialect: docker or compose")
+	return cmd
+}
+
+// rekeyListing is the --dry-run --format json document. Its fields are a
+// stable interface: add, never rename or remove.
+type rekeyListing struct {
+	OldKey string           `json:"old_key"`
+	NewKey string           `json:"new_key"`
+	Files  []rekeyListEntry `json:"files"`
+}
+
+type rekeyListEntry struct {
+	File    string `json:"file"`
+	Version int    `json:"version"`
+	Action  string `json:"action"`
+	Size    int64  `json:"size"`
+}
+
+func runRekey(s *streams, opts *rekeyOptions, args []string) error {
+	switch {
+	case opts.format != "text" && opts.format != "json":
+		return usageErrorf("unknown --format %q: want text or json", opts.format)
+	case opts.format == "json" && !opts.dryRun:
+		return usageErrorf("--format json lists a plan: use it with --dry-run")
+	case opts.newKeyPath == "":
+		return withHint(usageErrorf("--new-key-path is required"), "create a new key with `shipseal keygen -o new.aes`")
+	case opts.all && len(args) > 0:
+		return usageErrorf("give either FILE arguments or --all, not both")
+	case !opts.all && len(args) == 0:
+		return usageErrorf("nothing to rekey: give FILE arguments or --all")
+	}
+	vopts, err := validationOptions(opts.kind, opts.dialect, false)
+	if err != nil {
+		return err
+	}
+	old, err := opts.oldKey.find()
+	if err != nil {
+		return fmt.Errorf("the old key: %w", err)
+	}
+	nk, err := projectkey.Finder{Path: opts.newKeyPath}.Find()
+	if err != nil {
+		return fmt.Errorf("the new key: %w", err)
+	}
+	if old.Key.Equal(nk.Key) {
+		return usageErrorf("the old and the new key are the same key (%v)", nk.Key)
+	}
+	names := args
+	if opts.all {
+		if names, err = rekey.Find("."); err != nil {
+			return err
+		}
+		if len(names) == 0 {
+			infof(s.err, "no encrypted files found in the git work tree")
+			return nil
+		}
+	}
+
+	ropts := rekey.Options{Old: old.Key, New: nk.Key, DryRun: opts.dryRun}
+	if !opts.noValidate {
+		ropts.Check = func(name string, plain []byte) *diag.Report {
+			return validate.Plain(name, plain, vopts, old.Key)
+		}
+	}
+	var total int64
+	for _, n := range names {
+		total += fileSize(n)
+	}
+	if bar := newProgress(s, total, "rekey"); bar != nil {
+		ropts.Progress = func(n int64) { bar.Add64(n) }
+		defer bar.Finish()
+	}
+	set, err := rekey.Prepare(names, ropts)
+	if err != nil {
+		return rekeyFailure(s, err)
+	}
+	defer set.Abort()
+
+	if opts.dryRun {
+		return listRekey(s, opts.format, old.Key, nk.Key, set)
+	}
+	if err := set.Commit(); err != nil {
+		return err
+	}
+	for _, f := range set.Files {
+		if f.Action == rekey.Current {
+			infof(s.err, "%s already uses the new key (%v)", f.Name, nk.Key)
+		}
+	}
+	infof(s.err, "re-encrypted %d files from %v to %v", set.Changed(), old.Key, nk.Key)
+	return nil
+}
+
+// rekeyFailure prints why each failing file failed; nothing was replaced.
+func rekeyFailure(s *streams, err error) error {
+	var fes []*rekey.FileError
+	var joined interface{ Unwrap() []error }
+	if errors.As(err, &joined) {
+		for _, e := range joined.Unwrap() {
+			var fe *rekey.FileError
+			if errors.As(e, &fe) {
+				fes = append(fes, fe)
+			}
+		}
+	}
+	if len(fes) == 0 {
+		return err
+	}
+	code := exitFailure
+	for _, fe := range fes {
+		if fe.Report != nil {
+			diag.WriteText(s.err, []*diag.Report{fe.Report})
+		} else {
+			fmt.Fprintf(s.err, "shipseal: error: %v\n", fe)
+		}
+		c := exitCode(fe.Err)
+		if errors.Is(fe.Err, rekey.ErrInvalid) {
+			c = exitInvalid
+		}
+		// The most telling code wins: a wrong key over invalid content.
+		if code == exitFailure || c == exitDecrypt {
+			code = c
+		}
+	}
+	return withHint(exitError{code: code, msg: fmt.Sprintf("%d of the files cannot be rotated: no file was changed", len(fes))},
+		"fix or leave out the files above and run rekey again; --no-validate rotates invalid content as it is")
+}
+
+func listRekey(s *streams, format string, old, nk *crypto.Key, set *rekey.Set) error {
+	if format == "json" {
+		l := rekeyListing{OldKey: old.Fingerprint(), NewKey: nk.Fingerprint(), Files: []rekeyListEntry{}}
+		for _, f := range set.Files {
+			l.Files = append(l.Files, rekeyListEntry{File: f.Name, Version: int(f.Version), Action: string(f.Action), Size: f.Size})
+		}
+		enc := json.NewEncoder(s.out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(l)
+	}
+	for _, f := range set.Files {
+		switch f.Action {
+		case rekey.Rekey:
+			fmt.Fprintf(s.out, "rekey    %s (%v)\n", f.Name, f.Version)
+		case rekey.Current:
+			fmt.Fprintf(s.out, "current  %s (%v, already uses the new key)\n", f.Name, f.Version)
+		}
+	}
+	infof(s.err, "dry run: %d files would be re-encrypted from %v to %v; nothing changed", set.Changed(), old, nk)
+	return nil
+}

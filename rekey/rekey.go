@@ -1,0 +1,224 @@
+// Package rekey moves a set of encrypted files from one key to another,
+// all or nothing: every file is decrypted with the old key, checked,
+// encrypted with the new key in the version it had, and verified by
+// decrypting it again before any file is replaced.
+package rekey
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/shipseal/shipseal/atomicfile"
+	"github.com/shipseal/shipseal/crypto"
+	"github.com/shipseal/shipseal/diag"
+	"github.com/shipseal/shipseal/validate"
+)
+
+// Action is what rekey does, or would do, to a file.
+type Action string
+
+const (
+	// Rekey: the file decrypts with the old key and is re-encrypted.
+	Rekey Action = "rekey"
+	// Current: the file already decrypts with the new key (a rerun after
+	// an interrupted rotation); it is left alone.
+	Current Action = "current"
+)
+
+// Options configure a rotation.
+type Options struct {
+	Old, New *crypto.Key
+	// Check validates a decrypted file; a report with errors stops the
+	// whole set. Nil checks nothing.
+	Check func(name string, plain []byte) *diag.Report
+	// DryRun plans without staging any file.
+	DryRun bool
+	// Progress, if set, is called with each file's size once it is done.
+	Progress func(n int64)
+}
+
+// File is one file of the set.
+type File struct {
+	Name    string
+	Version crypto.Version
+	Action  Action
+	// Size is the encrypted file's size in bytes.
+	Size int64
+	// Report is the content check's report, when there was one.
+	Report *diag.Report
+
+	pending *atomicfile.File
+}
+
+// Set is a prepared rotation: every new file written and verified,
+// waiting to replace the old ones on Commit.
+type Set struct {
+	Files []*File
+}
+
+// FileError is why one file of the set cannot be rotated.
+type FileError struct {
+	Name string
+	Err  error
+	// Report holds the content check's findings for an invalid file.
+	Report *diag.Report
+}
+
+func (e *FileError) Error() string { return e.Name + ": " + e.Err.Error() }
+func (e *FileError) Unwrap() error { return e.Err }
+
+// ErrInvalid is wrapped by a FileError whose content failed the check.
+var ErrInvalid = errors.New("the decrypted content is invalid")
+
+// Prepare plans the rotation of names and, unless opts.DryRun, stages
+// every new file. It checks every file, even after one failed, and
+// returns all their errors joined (each a *FileError); on any error
+// nothing is staged and nothing will change.
+func Prepare(names []string, opts Options) (*Set, error) {
+	if opts.Old == nil || opts.New == nil {
+		return nil, errors.New("rekey: both keys are needed")
+	}
+	if opts.Old.Equal(opts.New) {
+		return nil, errors.New("the old and the new key are the same key")
+	}
+	set := &Set{}
+	var errs []error
+	for _, name := range names {
+		f, err := prepare(name, opts)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		set.Files = append(set.Files, f)
+	}
+	if len(errs) > 0 {
+		set.Abort()
+		return nil, errors.Join(errs...)
+	}
+	return set, nil
+}
+
+func prepare(name string, opts Options) (*File, error) {
+	fail := func(err error) (*File, error) { return nil, &FileError{Name: name, Err: err} }
+	st, err := os.Stat(name)
+	if err != nil {
+		return fail(err)
+	}
+	if !st.Mode().IsRegular() {
+		return fail(errors.New("not a regular file"))
+	}
+	sealed, err := os.ReadFile(name)
+	if err != nil {
+		return fail(err)
+	}
+	if opts.Progress != nil {
+		defer opts.Progress(int64(len(sealed)))
+	}
+	f := &File{Name: name, Size: int64(len(sealed)), Action: Rekey}
+	plain, version, err := decrypt(sealed, opts.Old)
+	if err != nil {
+		if _, v, errNew := decrypt(sealed, opts.New); errNew == nil {
+			f.Version, f.Action = v, Current
+			return f, nil
+		}
+		return fail(fmt.Errorf("decrypting with the old key: %w", err))
+	}
+	f.Version = version
+	if opts.Check != nil {
+		f.Report = opts.Check(name, plain)
+		if f.Report != nil && !f.Report.Valid() {
+			return nil, &FileError{Name: name, Err: ErrInvalid, Report: f.Report}
+		}
+	}
+	var buf bytes.Buffer
+	if err := crypto.Encrypt(&buf, bytes.NewReader(plain), opts.New, crypto.WriteOptions{Version: version}); err != nil {
+		return fail(fmt.Errorf("encrypting with the new key: %w", err))
+	}
+	back, _, err := validate.Decrypt(buf.Bytes(), opts.New)
+	if err != nil || !bytes.Equal(back, plain) {
+		return fail(fmt.Errorf("the re-encrypted file does not decrypt to the same content (%v)", err))
+	}
+	if opts.DryRun {
+		return f, nil
+	}
+	// Staged next to the file, so that Commit is only renames.
+	p, err := atomicfile.Create(name, st.Mode().Perm())
+	if err != nil {
+		return fail(err)
+	}
+	if _, err := p.Write(buf.Bytes()); err != nil {
+		p.Abort()
+		return fail(err)
+	}
+	f.pending = p
+	return f, nil
+}
+
+// Commit replaces every file that changes. A rename can still fail (a
+// full disk, a file removed meanwhile): Commit then stops, discards the
+// rest, and returns an error naming what was and was not replaced; running
+// the rotation again finishes it, since replaced files count as Current.
+func (s *Set) Commit() error {
+	var done []string
+	for i, f := range s.Files {
+		if f.pending == nil {
+			continue
+		}
+		if err := f.pending.Commit(); err != nil {
+			for _, rest := range s.Files[i+1:] {
+				if rest.pending != nil {
+					rest.pending.Abort()
+				}
+			}
+			return fmt.Errorf("replacing %s: %w (already replaced: %d of %d files; run the same rekey again to finish)",
+				f.Name, err, len(done), s.Changed())
+		}
+		f.pending = nil
+		done = append(done, f.Name)
+	}
+	return nil
+}
+
+// Abort discards every staged file; nothing changes. It can be deferred.
+func (s *Set) Abort() {
+	if s == nil {
+		return
+	}
+	for _, f := range s.Files {
+		if f.pending != nil {
+			f.pending.Abort()
+			f.pending = nil
+		}
+	}
+}
+
+// Changed counts the files the rotation replaces.
+func (s *Set) Changed() int {
+	n := 0
+	for _, f := range s.Files {
+		if f.Action == Rekey {
+			n++
+		}
+	}
+	return n
+}
+
+// decrypt decrypts a whole file. A v1 file has no checksum, so a wrong key
+// shows only as plaintext that is not text (decrypt's own test).
+func decrypt(sealed []byte, key *crypto.Key) ([]byte, crypto.Version, error) {
+	plain, version, err := validate.Decrypt(sealed, key)
+	if err != nil || version != crypto.V1 {
+		return plain, version, err
+	}
+	g := crypto.NewTextGuard(io.Discard, 0)
+	if _, err := g.Write(plain); err != nil {
+		return nil, version, err
+	}
+	if err := g.Close(); err != nil {
+		return nil, version, err
+	}
+	return plain, version, nil
+}
