@@ -86,6 +86,7 @@ func isSecretField(name string) bool {
 // of a key and of a literal: in broken input, which quotes open strings is
 // anyone's guess.
 func maskLexically(src *diag.Source, data []byte) {
+	marked := -1 // the start of the last value marked as a secret field's
 	for i := bytes.IndexByte(data, '"'); i >= 0; {
 		end := stringEnd(data, i)
 		content := data[i+1 : max(end-1, i+1)]
@@ -94,11 +95,14 @@ func maskLexically(src *diag.Source, data []byte) {
 			if j < len(data) && data[j] == ':' {
 				j = skipSpace(data, j+1)
 				if j < len(data) && data[j] == '"' {
-					src.MarkSecret(j+1, stringEnd(data, j)-1)
+					marked = j + 1
+					src.MarkSecret(marked, stringEnd(data, j)-1)
 				}
 			}
 		}
-		markIfEncodedCredential(src, content, i+1)
+		if len(content) >= 4 && len(content)%4 == 0 && isBase64(content) {
+			addEncodedCredential(src, content, i+1, i+1+len(content), i+1 != marked)
+		}
 		next := bytes.IndexByte(data[i+1:], '"')
 		if next < 0 {
 			break
@@ -131,23 +135,24 @@ func skipSpace(data []byte, i int) int {
 	return i
 }
 
-// markIfEncodedCredential marks s, found at offset at, as a secret when it
-// is base64 of user:password, and adds the decoded forms.
-func markIfEncodedCredential(src *diag.Source, s []byte, at int) {
-	if len(s) < 4 || len(s)%4 != 0 || !isBase64(s) {
+// addEncodedCredential adds the decoded forms of s, written at
+// data[start:end], as secrets when s is base64 of user:password, and marks
+// data[start:end] unless it is marked already.
+func addEncodedCredential(src *diag.Source, s []byte, start, end int, mark bool) {
+	dec := make([]byte, base64.StdEncoding.DecodedLen(len(s)))
+	n, err := base64.StdEncoding.Decode(dec, s)
+	if err != nil || !utf8.Valid(dec[:n]) {
 		return
 	}
-	dec, err := base64.StdEncoding.DecodeString(string(s))
-	if err != nil || !utf8.Valid(dec) {
+	colon := bytes.IndexByte(dec[:n], ':')
+	if colon < 0 {
 		return
 	}
-	_, pass, ok := strings.Cut(string(dec), ":")
-	if !ok {
-		return
+	if mark {
+		src.MarkSecret(start, end)
 	}
-	src.MarkSecret(at, at+len(s))
-	src.AddSecretValue(string(dec))
-	src.AddSecretValue(strings.Trim(pass, "\x00"))
+	src.AddSecretValue(string(dec[:n]))
+	src.AddSecretValue(strings.Trim(string(dec[colon+1:n]), "\x00"))
 }
 
 func isBase64(s []byte) bool {

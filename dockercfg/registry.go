@@ -1,6 +1,7 @@
 package dockercfg
 
 import (
+	"fmt"
 	"net"
 	"net/url"
 	"strconv"
@@ -82,10 +83,13 @@ func registryKeyProblem(key string) string {
 			return "its port " + strconv.Quote(port) + " is not a number from 1 to 65535"
 		}
 	}
-	if net.ParseIP(host) != nil {
-		return ""
+	if host[0] >= '0' && host[0] <= '9' || strings.Contains(host, ":") {
+		if net.ParseIP(host) != nil {
+			return ""
+		}
 	}
-	for _, label := range strings.Split(host, ".") {
+	for rest := host; ; {
+		label, after, more := strings.Cut(rest, ".")
 		if label == "" || len(label) > 63 {
 			return "host name " + strconv.Quote(host) + " has an empty or too long label"
 		}
@@ -94,9 +98,22 @@ func registryKeyProblem(key string) string {
 			ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
 				c == '-' && i > 0 && i < len(label)-1 || c == '_'
 			if !ok {
-				return "host name " + strconv.Quote(host) + " holds " + strconv.QuoteRune(rune(c))
+				return "host name " + strconv.Quote(host) + " holds " + strconv.Quote(label[i:i+1])
 			}
 		}
+		if !more {
+			return ""
+		}
+		rest = after
 	}
-	return ""
+}
+
+// CheckRegistry returns an error when registry cannot name a registry: it
+// must be a host name or IP address with an optional port, scheme (http or
+// https) and path.
+func CheckRegistry(registry string) error {
+	if problem := registryKeyProblem(registry); problem != "" {
+		return fmt.Errorf("registry %q is not a host name or URL: %s", registry, problem)
+	}
+	return nil
 }

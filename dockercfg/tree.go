@@ -1,6 +1,9 @@
 package dockercfg
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // kind is the type of a JSON value.
 type kind uint8
@@ -40,19 +43,20 @@ type node struct {
 	start, end int    // data[start:end] is the value as written, quotes included
 	str        string // the decoded value of a string
 	members    []member
-	elems      []*node
+	elems      []node
 }
 
 type member struct {
 	key              string // decoded
 	keyStart, keyEnd int    // the key as written, quotes included
-	val              *node
+	val              node
 }
 
-// get returns the last member named key (the one encoding/json would keep).
+// get returns the last member named key in any letter case, as
+// encoding/json matches struct fields (and keeps the last one).
 func (n *node) get(key string) *member {
 	for i := len(n.members) - 1; i >= 0; i-- {
-		if n.members[i].key == key {
+		if strings.EqualFold(n.members[i].key, key) {
 			return &n.members[i]
 		}
 	}
@@ -70,7 +74,7 @@ type treeParser struct {
 func parseTree(data []byte, from int) *node {
 	p := treeParser{data: data}
 	n, _ := p.value(from)
-	return n
+	return &n
 }
 
 func (p *treeParser) skipSpace(i int) int {
@@ -85,7 +89,7 @@ func (p *treeParser) skipSpace(i int) int {
 	return i
 }
 
-func (p *treeParser) value(i int) (*node, int) {
+func (p *treeParser) value(i int) (node, int) {
 	i = p.skipSpace(i)
 	switch c := p.data[i]; {
 	case c == '{':
@@ -94,19 +98,19 @@ func (p *treeParser) value(i int) (*node, int) {
 		return p.array(i)
 	case c == '"':
 		s, end := p.string(i)
-		return &node{kind: kindString, start: i, end: end, str: s}, end
+		return node{kind: kindString, start: i, end: end, str: s}, end
 	case c == 't':
-		return &node{kind: kindBool, start: i, end: i + 4}, i + 4
+		return node{kind: kindBool, start: i, end: i + 4}, i + 4
 	case c == 'f':
-		return &node{kind: kindBool, start: i, end: i + 5}, i + 5
+		return node{kind: kindBool, start: i, end: i + 5}, i + 5
 	case c == 'n':
-		return &node{kind: kindNull, start: i, end: i + 4}, i + 4
+		return node{kind: kindNull, start: i, end: i + 4}, i + 4
 	default:
 		j := i
 		for j < len(p.data) && isNumberByte(p.data[j]) {
 			j++
 		}
-		return &node{kind: kindNumber, start: i, end: j}, j
+		return node{kind: kindNumber, start: i, end: j}, j
 	}
 }
 
@@ -137,8 +141,8 @@ func (p *treeParser) string(i int) (string, int) {
 	return s, end
 }
 
-func (p *treeParser) object(i int) (*node, int) {
-	n := &node{kind: kindObject, start: i}
+func (p *treeParser) object(i int) (node, int) {
+	n := node{kind: kindObject, start: i}
 	i = p.skipSpace(i + 1)
 	if p.data[i] == '}' {
 		n.end = i + 1
@@ -160,15 +164,15 @@ func (p *treeParser) object(i int) (*node, int) {
 	}
 }
 
-func (p *treeParser) array(i int) (*node, int) {
-	n := &node{kind: kindArray, start: i}
+func (p *treeParser) array(i int) (node, int) {
+	n := node{kind: kindArray, start: i}
 	i = p.skipSpace(i + 1)
 	if p.data[i] == ']' {
 		n.end = i + 1
 		return n, n.end
 	}
 	for {
-		var e *node
+		var e node
 		e, i = p.value(i)
 		n.elems = append(n.elems, e)
 		i = p.skipSpace(i)

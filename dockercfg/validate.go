@@ -33,8 +33,10 @@ func Validate(name string, data []byte, opts Options) (*Config, *diag.Report) {
 		src:  src,
 		r:    &diag.Report{File: name, Kind: "dockercfg", Source: src},
 	}
-	// Mark secrets before anything else: an excerpt of a file that is
-	// not even JSON must not show them either.
+	// Mark secrets by their look before anything else, without
+	// trusting the document's structure: an excerpt of a file that is
+	// not JSON must hide them too, and so must one of a valid file whose
+	// keys are odd ({"a\"password": "…"} is a field named a"password).
 	maskLexically(src, data)
 	cfg := v.run()
 	// Report in file order; diagnostics about the whole file come first.
@@ -122,9 +124,9 @@ func (v *validator) run() *Config {
 		v.wrongKey(first, fmt.Sprintf("does not start like JSON (%q at %s)", data[first], v.pos(first)))
 		return nil
 	}
-	var raw json.RawMessage
-	if err := json.Unmarshal(data[start:], &raw); err != nil {
-		v.syntaxError(start, err)
+	if !json.Valid(data[start:]) {
+		var raw json.RawMessage
+		v.syntaxError(start, json.Unmarshal(data[start:], &raw))
 		return nil
 	}
 	root := parseTree(data, start)
@@ -224,21 +226,30 @@ func (v *validator) markSecrets(n *node) {
 			if isSecretField(m.key) {
 				switch m.val.kind {
 				case kindString:
-					v.src.MarkSecret(m.val.start+1, m.val.end-1)
-					v.src.AddSecretValue(m.val.str)
+					// maskLexically marked the value of a key
+					// written without escapes; the decoded value
+					// differs only when it has escapes.
+					if bytes.IndexByte(v.data[m.keyStart:m.keyEnd], '\\') >= 0 {
+						v.src.MarkSecret(m.val.start+1, m.val.end-1)
+					}
+					if bytes.IndexByte(v.data[m.val.start:m.val.end], '\\') >= 0 {
+						v.src.AddSecretValue(m.val.str)
+					}
 				case kindNumber, kindBool:
 					v.src.MarkSecret(m.val.start, m.val.end)
 				}
 			}
-			v.markSecrets(m.val)
+			v.markSecrets(&m.val)
 		}
 	case kindArray:
 		for _, e := range n.elems {
-			v.markSecrets(e)
+			v.markSecrets(&e)
 		}
 	case kindString:
-		if strings.Contains(string(v.data[n.start:n.end]), `\`) {
-			markIfEncodedCredential(v.src, []byte(n.str), n.start+1)
+		// maskLexically has seen the string as written; only an
+		// escaped one can decode differently.
+		if bytes.IndexByte(v.data[n.start:n.end], '\\') >= 0 && isBase64([]byte(n.str)) {
+			addEncodedCredential(v.src, []byte(n.str), n.start+1, n.end-1, true)
 		}
 	}
 }
@@ -250,10 +261,10 @@ func (v *validator) checkDuplicateKeys(n, regs *node) {
 	switch n.kind {
 	case kindArray:
 		for _, e := range n.elems {
-			v.checkDuplicateKeys(e, regs)
+			v.checkDuplicateKeys(&e, regs)
 		}
 	case kindObject:
-		if len(n.members) > 1 && n != regs {
+		if len(n.members) > 1 && (regs == nil || n.start != regs.start) {
 			seen := make(map[string]int, len(n.members))
 			for i, m := range n.members {
 				if j, ok := seen[m.key]; ok {
@@ -264,7 +275,7 @@ func (v *validator) checkDuplicateKeys(n, regs *node) {
 			}
 		}
 		for _, m := range n.members {
-			v.checkDuplicateKeys(m.val, regs)
+			v.checkDuplicateKeys(&m.val, regs)
 		}
 	}
 }
@@ -318,7 +329,7 @@ func typeOK(n *node, t valueType) (int, bool) {
 			return n.start, false
 		}
 		for _, e := range n.elems {
-			if at, ok := typeOK(e, typeString); !ok {
+			if at, ok := typeOK(&e, typeString); !ok {
 				return at, false
 			}
 		}
@@ -331,7 +342,7 @@ func typeOK(n *node, t valueType) (int, bool) {
 			inner = typeStringMap
 		}
 		for _, m := range n.members {
-			if at, ok := typeOK(m.val, inner); !ok {
+			if at, ok := typeOK(&m.val, inner); !ok {
 				return at, false
 			}
 		}
@@ -363,8 +374,8 @@ func registriesOf(root *node) *node {
 	}
 	if isConfigJSON(root) {
 		for i := len(root.members) - 1; i >= 0; i-- {
-			if m := root.members[i]; canonicalField(m.key, "auths") != "" && m.val.kind == kindObject {
-				return m.val
+			if m := &root.members[i]; canonicalField(m.key, "auths") != "" && m.val.kind == kindObject {
+				return &m.val
 			}
 		}
 		return nil
@@ -413,7 +424,7 @@ func (v *validator) configJSON(root *node) {
 		name := canonicalField(m.key, "auths", "credsStore", "credHelpers")
 		if name == "" {
 			if t, ok := configKnown[m.key]; ok {
-				if at, ok := typeOK(m.val, t); !ok {
+				if at, ok := typeOK(&m.val, t); !ok {
 					v.errorf(CodeWrongType, at, "docker fails to read a config whose fields have the wrong type",
 						"%q must be %s", m.key, t)
 				}
@@ -444,7 +455,7 @@ func (v *validator) configJSON(root *node) {
 					"credsStore must be a string, not %s", m.val.kind)
 			}
 		case "credHelpers":
-			v.credHelpers(m.val)
+			v.credHelpers(&m.val)
 		}
 	}
 	if auths == nil || auths.val.kind == kindNull {
@@ -455,7 +466,7 @@ func (v *validator) configJSON(root *node) {
 			"auths must be an object of registries, not %s", auths.val.kind)
 		return
 	}
-	v.entries(auths.val)
+	v.entries(&auths.val)
 }
 
 func (v *validator) credHelpers(n *node) {
@@ -485,8 +496,9 @@ var entryFields = []string{"auth", "username", "password", "email", "identitytok
 // entries reads the registries of obj: the value of "auths", or the top
 // level of a legacy file.
 func (v *validator) entries(obj *node) {
-	byKey := map[string]int{}
-	byRegistry := map[string]int{} // index into v.cfg.Auths
+	byKey := make(map[string]int, len(obj.members))
+	byRegistry := make(map[string]int, len(obj.members)) // index into v.cfg.Auths
+	v.cfg.Auths = make([]Entry, 0, len(obj.members))
 	for i := range obj.members {
 		m := &obj.members[i]
 		e := Entry{Registry: m.key, Key: Normalize(m.key)}
@@ -630,6 +642,9 @@ func (v *validator) checkCredentials(reg *member, a AuthConfig, fields map[strin
 
 // helperFor returns the credential helper docker asks for registry, or "".
 func (v *validator) helperFor(registry string) string {
+	if len(v.cfg.CredHelpers) == 0 {
+		return v.cfg.CredsStore
+	}
 	key := Normalize(registry)
 	for r, h := range v.cfg.CredHelpers {
 		if Normalize(r) == key && h != "" {
@@ -651,14 +666,8 @@ func (v *validator) checkHelpers(root *node) {
 			inline[e.Key] = true
 		}
 	}
-	obj := root
-	if cfg.Format == FormatConfigJSON {
-		obj = nil
-		if m := root.get("auths"); m != nil && m.val.kind == kindObject {
-			obj = m.val
-		}
-	}
-	if obj != nil {
+	obj := registriesOf(root)
+	if obj != nil && (cfg.CredsStore != "" || len(cfg.CredHelpers) > 0) {
 		for _, m := range obj.members {
 			if m.val.kind != kindObject {
 				continue

@@ -1,0 +1,5 @@
+//go:build race
+
+package dockercfg
+
+const raceEnabled = true
