@@ -2,6 +2,7 @@ package diag
 
 import (
 	"bytes"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -23,9 +24,8 @@ type Source struct {
 	lines   []int    // offset of the start of each line
 	secrets []span   // disjoint and sorted when merged is true
 	merged  bool     // secrets are disjoint and sorted
-	values  []string // distinct secret values, longest first when sorted
-	sorted  bool     // values are in order
-	seen    map[string]bool
+	values  []string // secret values; distinct and longest first when sorted
+	sorted  bool
 }
 
 type span struct{ start, end int }
@@ -72,14 +72,8 @@ func (s *Source) AddSecretValue(v string) {
 		return
 	}
 	// A 1 MiB config holds thousands of secrets: no per-call scan or
-	// sort, or marking them all takes seconds. Mask sorts once.
-	if s.seen == nil {
-		s.seen = make(map[string]bool)
-	}
-	if s.seen[v] {
-		return
-	}
-	s.seen[v] = true
+	// sort, or marking them all takes seconds. Mask sorts and drops
+	// duplicates once.
 	s.values = append(s.values, v)
 	s.sorted = false
 }
@@ -89,7 +83,13 @@ func (s *Source) Mask(text string) string {
 	if !s.sorted {
 		// Longest first, so a secret that contains another is
 		// masked whole.
-		sort.SliceStable(s.values, func(i, j int) bool { return len(s.values[i]) > len(s.values[j]) })
+		sort.Slice(s.values, func(i, j int) bool {
+			if len(s.values[i]) != len(s.values[j]) {
+				return len(s.values[i]) > len(s.values[j])
+			}
+			return s.values[i] < s.values[j]
+		})
+		s.values = slices.Compact(s.values)
 		s.sorted = true
 	}
 	for _, v := range s.values {
