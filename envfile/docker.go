@@ -87,7 +87,7 @@ func (c *checker) dockerLine(line, off, end, next int) {
 		c.portable(name, s, false)
 	}
 	value := string(data[vs:ve])
-	c.dockerValue(value, vs, ve)
+	c.dockerValue(value, vs)
 	c.add(Entry{Name: name, Value: value, Line: line}, place{start: off, nameEnd: eq, valStart: vs, valEnd: ve, end: next})
 }
 
@@ -165,7 +165,7 @@ var dockerTemplate = regexp.MustCompile(`\$\{[A-Za-z_]`)
 
 // dockerValue warns about values that docker keeps literally but that were
 // probably written for a shell or for compose.
-func (c *checker) dockerValue(v string, vs, ve int) {
+func (c *checker) dockerValue(v string, vs int) {
 	if i := strings.IndexByte(v, '\r'); i >= 0 {
 		where := "inside"
 		if strings.TrimRight(v, "\r") != v {
@@ -182,7 +182,6 @@ func (c *checker) dockerValue(v string, vs, ve int) {
 		}
 		c.warnf(CodeQuotes, vs, "remove the quotes: docker takes everything after the = literally; or read the file with --dialect compose",
 			"the value is in %s that docker keeps as part of it", how)
-		_ = ve
 	}
 	if strings.TrimLeft(v, " \t") != v || strings.TrimRight(v, " \t") != v {
 		c.warnf(CodeSpaceInValue, vs, "remove the spaces or tabs around the value: docker keeps them",

@@ -89,3 +89,28 @@ func looksLikeText(data []byte) bool {
 	}
 	return good*100 >= len(sample)*85
 }
+
+// controlHeavy reports whether more than 5% of data's first 4 KiB are
+// control bytes other than tab, CR and LF: random bytes that happen to be
+// valid UTF-8 (a short file decrypted with the wrong key), not a text file.
+func controlHeavy(data []byte) bool {
+	sample := data[:min(len(data), 4096)]
+	n := 0
+	for _, b := range sample {
+		if b < 0x20 && b != '\t' && b != '\n' && b != '\r' || b == 0x7f {
+			n++
+		}
+	}
+	return n*20 > len(sample)
+}
+
+// firstControl returns the offset of the first control byte other than
+// tab, CR and LF, or 0.
+func firstControl(data []byte) int {
+	for i, b := range data {
+		if b < 0x20 && b != '\t' && b != '\n' && b != '\r' || b == 0x7f {
+			return i
+		}
+	}
+	return 0
+}

@@ -176,6 +176,10 @@ func TestWrongKey(t *testing.T) {
 	_, r = Validate("x.env", data, Options{})
 	assert.False(t, r.WrongKey())
 	assert.False(t, r.Valid())
+	// Random bytes can be valid UTF-8 when short: control bytes give
+	// them away.
+	_, r = Validate("x.env", []byte("\x01\x02A\x03\x1b=\x05\x06\x07"), Options{Decrypted: true})
+	assert.True(t, r.WrongKey())
 	// A Latin-1 file decrypted with the right key is not a wrong key.
 	_, r = Validate("x.env", []byte("A=caf\xe9\n"), Options{Decrypted: true})
 	assert.False(t, r.WrongKey())

@@ -49,7 +49,7 @@ func checkDockerOracle(t *testing.T, path string, data []byte) {
 // what the docker dialect makes of it.
 func compareDocker(t *testing.T, data []byte, want []string, dockerErr error) {
 	t.Helper()
-	opts := Options{Dialect: Docker, Lookup: testLookup, Decrypted: true}
+	opts := Options{Dialect: Docker, Lookup: testLookup}
 	f, r := Validate("oracle.env", data, opts)
 	var dockerLevel, only []string
 	for _, d := range r.Diagnostics {
@@ -76,6 +76,26 @@ func compareDocker(t *testing.T, data []byte, want []string, dockerErr error) {
 		want = nil
 	}
 	assert.Equal(t, want, got)
+}
+
+// TestDockerOracleProcessEnv runs the oracle the way `docker run` does it,
+// with bare NAME lines resolved from the process environment
+// (os.LookupEnv), set and unset here.
+func TestDockerOracleProcessEnv(t *testing.T) {
+	for name, v := range testEnv {
+		t.Setenv(name, v)
+	}
+	t.Setenv("TOKEN", "")
+	require.NoError(t, os.Unsetenv("TOKEN"))
+	data := []byte("HOME\nINHERITED\nTOKEN=a\nTOKEN\nINHERIT_ME=x\n")
+	path := filepath.Join(t.TempDir(), "p.env")
+	require.NoError(t, os.WriteFile(path, data, 0o600))
+	want, err := kvfile.Parse(path, os.LookupEnv)
+	require.NoError(t, err)
+	f, err := Parse(data, Docker)
+	require.NoError(t, err)
+	assert.Equal(t, want, f.Environ(os.LookupEnv))
+	assert.Equal(t, []string{"HOME=/home/ci", "INHERITED=inherited-from-env", "TOKEN=a", "INHERIT_ME=x"}, want)
 }
 
 // TestDockerOracleLineLength checks the longest line docker reads, at the

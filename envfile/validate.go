@@ -136,8 +136,13 @@ func (c *checker) run() {
 			"the file is %s text %s (Notepad's \"Unicode\"): docker reads it as garbage", kind, how))
 		return
 	}
-	if !utf8.Valid(data) && !looksLikeText(data) {
+	if !utf8.Valid(data) && !looksLikeText(data) || c.opts.Decrypted && controlHeavy(data) {
 		off := invalidUTF8(data, 0)
+		what := fmt.Sprintf("invalid UTF-8 at byte %d", off)
+		if off < 0 {
+			off = firstControl(data)
+			what = fmt.Sprintf("control bytes, the first at byte %d", off)
+		}
 		c.src.MarkSecret(0, len(data))
 		if c.opts.Decrypted {
 			key := "the key used"
@@ -146,13 +151,13 @@ func (c *checker) run() {
 			}
 			d := diag.Errorf(CodeNotUTF8, c.src.Position(off),
 				"decrypt with the key this file was encrypted with; "+key+" does not seem to be it",
-				"decrypted content is not text (invalid UTF-8 at byte %d): wrong key? (decrypted with %s)", off, key)
+				"decrypted content is not text (%s): wrong key? (decrypted with %s)", what, key)
 			d.WrongKey = true
 			c.diags = append(c.diags, d)
 			return
 		}
 		c.errorf(CodeNotUTF8, off, "an env file is UTF-8 text; if this file is encrypted, validate it with its key",
-			"not a text file (invalid UTF-8 at byte %d)", off)
+			"not a text file (%s)", what)
 		return
 	}
 	if len(data) >= 3 && string(data[:3]) == string(utf8BOM) {
