@@ -34,7 +34,9 @@ func (p *patternReader) Read(b []byte) (int, error) {
 	for i := 0; i < len(b); {
 		o := p.off + int64(i)
 		c := copy(b[i:], p.block[o%int64(len(p.block)):])
-		b[i] ^= byte(o >> 20) // so that the copies differ
+		if o%int64(len(p.block)) == 0 {
+			b[i] ^= byte(o >> 20) // so that the copies differ, whatever the read sizes
+		}
 		i += c
 	}
 	p.off += int64(len(b))
