@@ -21,13 +21,35 @@ import (
 // the checksum itself is compared at the end, and a mismatch is returned by
 // the Read that would otherwise return io.EOF. A caller that writes the
 // plaintext somewhere must therefore treat only io.EOF as success.
+//
+// CFB decryption is parallel: each plaintext block is the encryption of
+// the previous ciphertext block XOR the current one. The Reader cuts the
+// base64 text into chunks of decChunkText characters (whole 48-byte
+// groups, so each chunk decodes on its own), notes each chunk's last
+// ciphertext block as the next chunk's feedback, and decodes and decrypts
+// up to pipelineDepth chunks at once in short-lived goroutines, while the
+// caller consumes them in order. Memory is bounded by the depth, and
+// nothing is left running when a Reader is abandoned half-read.
+//
+// Once an error occurs, every later call returns it.
 type Reader struct {
-	src     io.Reader // base64-decoded ciphertext
-	stream  cipher.Stream
+	src     *bufio.Reader
+	block   cipher.Block
 	version Version
 	sum     hash.Hash
 	want    [md5.Size]byte
 	err     error
+
+	pending []byte      // decrypted, not yet returned
+	served  *decChunk   // the chunk pending points into
+	queue   []*decJob   // started, in order
+	free    []*decChunk // buffers to reuse
+	chunks  int         // buffers allocated
+
+	seed    [blockSize]byte // the last ciphertext block read so far
+	textOff int64           // base64 characters read so far, whitespace aside
+	eof     bool            // no more input
+	padded  bool            // the last text read ended with padding
 }
 
 // NewReader reads the header, the IV and (for V2) the checksum from src.
@@ -37,29 +59,59 @@ func NewReader(src io.Reader, key *Key) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Reader{version: version, src: base64.NewDecoder(base64.StdEncoding, &spaceFilter{r: br})}
-	iv := make([]byte, ivSize)
-	if _, err := io.ReadFull(r.src, iv); err != nil {
-		return nil, notEncrypted(err, "shorter than its 16-byte IV")
+	r := &Reader{src: br, block: key.block, version: version}
+
+	// The first 64 characters hold the IV and 32 bytes after it: the
+	// checksum in v2. Reading exactly that much keeps the chunks after it
+	// aligned on 48-byte groups.
+	var text [headText]byte
+	n, err := r.fill(text[:])
+	if err != nil {
+		return nil, err
 	}
-	r.stream = newCFBDecrypter(key.block, iv)
+	var raw [headText / 4 * 3]byte
+	m, err := b64.Decode(raw[:], text[:n])
+	var ce base64.CorruptInputError
+	if errors.As(err, &ce) && r.eof && n%4 != 0 && int(ce) >= n-n%4 {
+		// Cut inside a group: judge by what was there, as a stream would.
+		err = io.ErrUnexpectedEOF
+	}
+	r.padded = n > 0 && text[n-1] == '='
+	switch {
+	case err != nil && err != io.ErrUnexpectedEOF:
+		return nil, r.corrupt(err)
+	case m < ivSize:
+		return nil, fmt.Errorf("%w: shorter than its 16-byte IV", ErrNotEncrypted)
+	case version == V2 && m < ivSize+checksumSize:
+		return nil, fmt.Errorf("%w: the file ends before its checksum", ErrTruncated)
+	case err != nil:
+		return nil, r.corrupt(err)
+	}
+	r.textOff = int64(n)
+	copy(r.seed[:], raw[m-blockSize:m])
+	rest := raw[ivSize:m]
+	newCFBDecrypter(key.block, raw[:ivSize]).XORKeyStream(rest, rest)
 	if version == V2 {
-		hexsum := make([]byte, checksumSize)
-		if _, err := io.ReadFull(r.src, hexsum); err != nil {
-			if isCorrupt(err) {
-				return nil, notEncrypted(err, "")
-			}
-			return nil, fmt.Errorf("%w: the file ends before its checksum", ErrTruncated)
-		}
-		r.stream.XORKeyStream(hexsum, hexsum)
-		if !isLowerHex(hexsum) {
+		if !isLowerHex(rest) {
 			return nil, fmt.Errorf("%w (%v): its checksum does not decrypt", ErrWrongKey, key)
 		}
-		hex.Decode(r.want[:], hexsum)
+		hex.Decode(r.want[:], rest)
 		r.sum = md5.New()
+	} else {
+		r.pending = rest
 	}
 	return r, nil
 }
+
+// headText is how much base64 NewReader reads: 48 bytes.
+const headText = 64
+
+// decChunkText is the base64 decoded per step: a multiple of 64
+// characters, so a chunk is whole 48-byte groups of three blocks.
+const (
+	decChunkText  = 1 << 18 // 256 KiB
+	decChunkBytes = decChunkText / 4 * 3
+)
 
 // Version is the format of the file being read.
 func (r *Reader) Version() Version { return r.version }
@@ -69,29 +121,210 @@ func (r *Reader) Read(p []byte) (int, error) {
 	if r.err != nil {
 		return 0, r.err
 	}
-	n, err := r.src.Read(p)
-	if n > 0 {
-		r.stream.XORKeyStream(p[:n], p[:n])
-		if r.sum != nil {
-			r.sum.Write(p[:n])
+	for len(r.pending) == 0 {
+		if err := r.next(); err != nil {
+			r.err = err
+			return 0, err
 		}
 	}
-	switch {
-	case err == io.EOF:
+	n := copy(p, r.pending)
+	r.pending = r.pending[n:]
+	return n, nil
+}
+
+// WriteTo writes the plaintext to w, straight from the Reader's buffers.
+// It returns nil at the end of a good file, and the checksum error (or any
+// other) otherwise.
+func (r *Reader) WriteTo(w io.Writer) (int64, error) {
+	var n int64
+	for {
+		if len(r.pending) > 0 {
+			m, err := w.Write(r.pending)
+			n += int64(m)
+			r.pending = r.pending[m:]
+			if err != nil {
+				return n, err
+			}
+			continue
+		}
+		if r.err != nil {
+			if r.err == io.EOF {
+				return n, nil
+			}
+			return n, r.err
+		}
+		r.err = r.next()
+	}
+}
+
+// next makes the next chunk's plaintext pending, or returns io.EOF at the
+// end (ErrChecksum instead when the v2 checksum does not match).
+func (r *Reader) next() error {
+	if r.served != nil {
+		r.free = append(r.free, r.served)
+		r.served = nil
+	}
+	r.startJobs()
+	if len(r.queue) == 0 {
 		if r.sum != nil && subtle.ConstantTimeCompare(r.sum.Sum(nil), r.want[:]) != 1 {
-			err = ErrChecksum
+			return ErrChecksum
 		}
-		r.err = err
-	case err != nil:
-		if isCorrupt(err) {
-			err = notEncrypted(err, "")
-		} else if err == io.ErrUnexpectedEOF {
-			// encoding/base64 says so when the text stops inside a group.
-			err = fmt.Errorf("%w: its base64 text ends inside a 4-character group (truncated or corrupt)", ErrNotEncrypted)
-		}
-		r.err = err
+		return io.EOF
 	}
-	return n, err
+	j := r.queue[0]
+	r.queue = r.queue[1:]
+	<-j.done
+	if j.err != nil {
+		r.queue = nil // later chunks are moot; their goroutines finish alone
+		return j.err
+	}
+	r.served = j.chunk
+	r.pending = j.plain
+	if r.sum != nil {
+		r.sum.Write(j.plain)
+	}
+	return nil
+}
+
+// startJobs reads chunks of text and starts decrypting them until the
+// pipeline is full or the input ends.
+func (r *Reader) startJobs() {
+	for !r.eof && len(r.queue) < pipelineDepth() {
+		c := r.chunk()
+		n, err := r.fill(c.text[:decChunkText])
+		j := &decJob{chunk: c, done: make(chan struct{}), seed: r.seed, off: r.textOff}
+		r.queue = append(r.queue, j)
+		c.text = c.text[:n]
+		switch {
+		case err != nil:
+			j.err = err
+			r.eof = true
+		case n > 0 && r.padded:
+			// Padding ends the base64; text after it is not ours.
+			j.err = fmt.Errorf("%w: invalid base64 near byte %d of the encoded data", ErrNotEncrypted, r.textOff)
+			r.eof = true
+		}
+		if j.err != nil {
+			close(j.done)
+			return
+		}
+		if n > 0 {
+			r.padded = c.text[n-1] == '='
+			if n >= 24 {
+				// Each chunk's last block seeds the next; a chunk is whole
+				// groups, so its last 24 characters decode on their own.
+				var tail [18]byte
+				if _, err := b64.Decode(tail[:], c.text[n-24:n]); err == nil {
+					copy(r.seed[:], tail[2:])
+				}
+			}
+		}
+		r.textOff += int64(n)
+		if r.eof && len(r.queue) == 1 {
+			j.run(r.block, true) // the only chunk: no goroutine needed
+			return
+		}
+		go j.run(r.block, r.eof)
+	}
+}
+
+// chunk returns a free buffer set, allocating up to the pipeline depth
+// plus the one being served.
+func (r *Reader) chunk() *decChunk {
+	if n := len(r.free); n > 0 {
+		c := r.free[n-1]
+		r.free = r.free[:n-1]
+		return c
+	}
+	r.chunks++
+	return &decChunk{
+		text:  make([]byte, decChunkText),
+		ct:    make([]byte, decChunkBytes),
+		plain: make([]byte, decChunkBytes),
+	}
+}
+
+// fill reads base64 text into buf until it is full or the input ends,
+// dropping whitespace. It sets r.eof at the end; io.EOF is not an error.
+func (r *Reader) fill(buf []byte) (int, error) {
+	n := 0
+	for n < len(buf) {
+		m, err := r.src.Read(buf[n:])
+		n += dropSpace(buf[n : n+m])
+		if err == io.EOF {
+			r.eof = true
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// corrupt turns a base64 error at an offset in the text after r.textOff
+// into a user-facing one.
+func (r *Reader) corrupt(err error) error {
+	var ce base64.CorruptInputError
+	if errors.As(err, &ce) {
+		return fmt.Errorf("%w: invalid base64 near byte %d of the encoded data", ErrNotEncrypted, r.textOff+int64(ce)+1)
+	}
+	if err == io.ErrUnexpectedEOF {
+		return errCutInGroup
+	}
+	return err
+}
+
+var errCutInGroup = fmt.Errorf("%w: its base64 text ends inside a 4-character group (truncated or corrupt)", ErrNotEncrypted)
+
+// decChunk is the buffers of one step of the Reader's pipeline.
+type decChunk struct {
+	text  []byte // base64, whitespace dropped
+	ct    []byte // decoded: ciphertext
+	plain []byte
+}
+
+// decJob decodes and decrypts one chunk; done is closed when plain or err
+// is set.
+type decJob struct {
+	chunk *decChunk
+	seed  [blockSize]byte // the ciphertext block before the chunk
+	off   int64           // offset of the chunk's text, for messages
+	done  chan struct{}
+	plain []byte
+	err   error
+}
+
+func (j *decJob) run(b cipher.Block, final bool) {
+	defer close(j.done)
+	c := j.chunk
+	n, err := b64.Decode(c.ct, c.text)
+	if err != nil {
+		var ce base64.CorruptInputError
+		if final && len(c.text)%4 != 0 && errors.As(err, &ce) && int(ce) >= len(c.text)-len(c.text)%4 {
+			j.err = errCutInGroup
+		} else if errors.As(err, &ce) {
+			j.err = fmt.Errorf("%w: invalid base64 near byte %d of the encoded data", ErrNotEncrypted, j.off+int64(ce)+1)
+		} else {
+			j.err = err
+		}
+		return
+	}
+	whole := n &^ (blockSize - 1)
+	cfbDecryptBlocks(b, &j.seed, c.plain, c.ct[:whole])
+	if whole < n {
+		// The end of the file, inside a block.
+		fb := j.seed
+		if whole > 0 {
+			copy(fb[:], c.ct[whole-blockSize:whole])
+		}
+		var ks [blockSize]byte
+		b.Encrypt(ks[:], fb[:])
+		for i := whole; i < n; i++ {
+			c.plain[i] = c.ct[i] ^ ks[i-whole]
+		}
+	}
+	j.plain = c.plain[:n]
 }
 
 // readHeader consumes a "codeship:vN" line if there is one, after any
