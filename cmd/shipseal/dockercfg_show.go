@@ -1,0 +1,214 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/shipseal/shipseal/diag"
+	"github.com/shipseal/shipseal/dockercfg"
+	"github.com/shipseal/shipseal/validate"
+	"github.com/spf13/cobra"
+	"github.com/tidwall/gjson"
+)
+
+type dockercfgShowOptions struct {
+	key    keyOptions
+	query  string
+	format string
+}
+
+func newDockercfgShowCommand(s *streams) *cobra.Command {
+	opts := &dockercfgShowOptions{}
+	cmd := &cobra.Command{
+		Use:   "show FILE",
+		Short: "Show a dockercfg's registries and users, secrets masked",
+		Long: `Show which registries a dockercfg holds credentials for, with which user
+names and which fields, and the credential helpers it names. Secrets (auth,
+password, identitytoken, registrytoken) are shown as ****. An encrypted file
+is decrypted in memory with the project key, never on disk.
+
+--query takes a gjson path (https://github.com/tidwall/gjson/blob/master/SYNTAX.md)
+over the --format json document, and prints what it matches.`,
+		Example: `  shipseal dockercfg show dockercfg.encrypted
+  shipseal dockercfg show --format json ~/.docker/config.json
+  shipseal dockercfg show --query 'registries.#.username' dockercfg.encrypted
+  shipseal dockercfg show --query 'registries.#(key=="quay.io").username' dockercfg.encrypted`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErrorf("want one FILE, got %d arguments", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error { return runDockercfgShow(s, opts, args[0]) },
+	}
+	f := cmd.Flags()
+	opts.key.register(f)
+	f.StringVar(&opts.query, "query", "", "print only what this gjson path matches")
+	f.StringVar(&opts.format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+// dockercfgSummary is what show prints: nothing secret, only whether a
+// secret field is set.
+type dockercfgSummary struct {
+	File        string            `json:"file"`
+	Format      string            `json:"format"`
+	Encrypted   bool              `json:"encrypted"`
+	Valid       bool              `json:"valid"`
+	Registries  []registrySummary `json:"registries"`
+	CredsStore  string            `json:"credsStore,omitempty"`
+	CredHelpers map[string]string `json:"credHelpers,omitempty"`
+}
+
+type registrySummary struct {
+	Registry      string   `json:"registry"`
+	Key           string   `json:"key"`
+	Username      string   `json:"username,omitempty"`
+	Fields        []string `json:"fields"`
+	Auth          string   `json:"auth,omitempty"`
+	Password      string   `json:"password,omitempty"`
+	IdentityToken string   `json:"identitytoken,omitempty"`
+	RegistryToken string   `json:"registrytoken,omitempty"`
+	Email         string   `json:"email,omitempty"`
+	ServerAddress string   `json:"serveraddress,omitempty"`
+}
+
+func runDockercfgShow(s *streams, opts *dockercfgShowOptions, name string) error {
+	if opts.format != "text" && opts.format != "json" {
+		return usageErrorf("unknown --format %q: want text or json", opts.format)
+	}
+	data, err := readAll(s, name)
+	if err != nil {
+		return err
+	}
+	vopts := dockercfg.Options{}
+	encrypted := validate.IsEncrypted(data)
+	if encrypted {
+		found, err := opts.key.find()
+		if err != nil {
+			return err
+		}
+		plain, _, err := validate.Decrypt(data, found.Key)
+		if err != nil {
+			return fmt.Errorf("decrypting %s: %w", displayName(name), err)
+		}
+		data = plain
+		vopts = dockercfg.Options{Decrypted: true, KeyFingerprint: found.Key.Fingerprint()}
+	}
+	cfg, r := dockercfg.Validate(displayName(name), data, vopts)
+	if cfg == nil {
+		diag.WriteText(s.err, []*diag.Report{r})
+		if r.WrongKey() {
+			return errCannotDecrypt
+		}
+		return errContentInvalid
+	}
+	if !r.Valid() {
+		errs, _ := r.Count()
+		warnf(s.err, "%s has %d %s: `shipseal validate %s` explains them", displayName(name), errs, plural(errs, "error", "errors"), displayName(name))
+	}
+	sum := summarize(cfg, displayName(name), encrypted, r.Valid())
+	doc, err := json.MarshalIndent(sum, "", "  ")
+	if err != nil {
+		return err
+	}
+	var out string
+	switch {
+	case opts.query != "":
+		res := gjson.GetBytes(doc, opts.query)
+		if !res.Exists() {
+			return withHint(fmt.Errorf("the query %q matches nothing", opts.query),
+				"see the fields with `shipseal dockercfg show --format json %s`", displayName(name))
+		}
+		out = res.String() + "\n"
+		if res.IsObject() || res.IsArray() {
+			out = res.Raw + "\n"
+		}
+	case opts.format == "json":
+		out = string(doc) + "\n"
+	default:
+		out = showText(sum)
+	}
+	// The summary holds no secret; masking it anyway costs nothing and
+	// covers a user name that is somebody's password.
+	_, err = fmt.Fprint(s.out, r.Source.Mask(out))
+	return err
+}
+
+func summarize(cfg *dockercfg.Config, name string, encrypted, valid bool) dockercfgSummary {
+	sum := dockercfgSummary{File: name, Format: cfg.Format.String(), Encrypted: encrypted, Valid: valid,
+		Registries: []registrySummary{}, CredsStore: cfg.CredsStore, CredHelpers: cfg.CredHelpers}
+	set := func(fields *[]string, name, value string) string {
+		if value == "" {
+			return ""
+		}
+		*fields = append(*fields, name)
+		return value
+	}
+	for _, e := range cfg.Auths {
+		rs := registrySummary{Registry: e.Registry, Key: e.Key, Fields: []string{}}
+		a := e.AuthConfig
+		masked := func(v string) string {
+			if v == "" {
+				return ""
+			}
+			return diag.Mask
+		}
+		rs.Auth = masked(set(&rs.Fields, "auth", a.Auth))
+		rs.Username = set(&rs.Fields, "username", a.Username)
+		rs.Password = masked(set(&rs.Fields, "password", a.Password))
+		rs.Email = set(&rs.Fields, "email", a.Email)
+		rs.IdentityToken = masked(set(&rs.Fields, "identitytoken", a.IdentityToken))
+		rs.RegistryToken = masked(set(&rs.Fields, "registrytoken", a.RegistryToken))
+		rs.ServerAddress = set(&rs.Fields, "serveraddress", a.ServerAddress)
+		if user, _, err := a.Credentials(); err == nil && user != "" {
+			rs.Username = user
+		}
+		sum.Registries = append(sum.Registries, rs)
+	}
+	return sum
+}
+
+func showText(sum dockercfgSummary) string {
+	var b strings.Builder
+	enc := ""
+	if sum.Encrypted {
+		enc = ", encrypted"
+	}
+	fmt.Fprintf(&b, "%s: %s%s, %d %s\n", sum.File, sum.Format, enc, len(sum.Registries), plural(len(sum.Registries), "registry", "registries"))
+	for _, r := range sum.Registries {
+		fmt.Fprintf(&b, "  %s\n", r.Registry)
+		if r.Key != r.Registry {
+			fmt.Fprintf(&b, "    matches:  %s\n", r.Key)
+		}
+		if r.Username != "" {
+			fmt.Fprintf(&b, "    username: %s\n", r.Username)
+		}
+		var fields []string
+		for _, f := range r.Fields {
+			switch f {
+			case "auth", "password", "identitytoken", "registrytoken":
+				f += " " + diag.Mask
+			}
+			fields = append(fields, f)
+		}
+		if len(fields) == 0 {
+			fields = []string{"none"}
+		}
+		fmt.Fprintf(&b, "    fields:   %s\n", strings.Join(fields, ", "))
+		if r.Email != "" {
+			fmt.Fprintf(&b, "    email:    %s\n", r.Email)
+		}
+	}
+	if sum.CredsStore != "" {
+		fmt.Fprintf(&b, "  credsStore: %s (docker-credential-%s)\n", sum.CredsStore, sum.CredsStore)
+	}
+	if len(sum.CredHelpers) > 0 {
+		helpers, _ := json.Marshal(sum.CredHelpers)
+		fmt.Fprintf(&b, "  credHelpers: %s\n", bytes.ReplaceAll(helpers, []byte(","), []byte(", ")))
+	}
+	return b.String()
+}
+
