@@ -4,8 +4,9 @@ BIN      := bin
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 30s
+MANDIR   ?= man
 
-.PHONY: all build install test demo bench fuzz lint clean
+.PHONY: all build install test demo bench fuzz lint clean man
 
 all: build
 
@@ -29,6 +30,11 @@ bench: build
 # Runs every fuzz target for FUZZTIME each.
 fuzz:
 	@./scripts/fuzz.sh $(FUZZTIME)
+
+# Man pages for every command, generated from their --help (cobra/doc).
+man:
+	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || date +%s)} \
+	  $(GO) run ./cmd/shipseal man $(MANDIR)
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -25,7 +25,11 @@ func newGitCommand(s *streams) *cobra.Command {
 	git := &cobra.Command{
 		Use:   "git",
 		Short: "Git integration: readable diffs of encrypted files",
-		Args:  noArgs,
+		Long: `Git integration. "shipseal git setup" makes git diff, git log -p and git
+show print encrypted files decrypted, with their secrets masked (through
+"shipseal textconv"). See docs/git.md. jet has no equivalent.`,
+		Example: `  shipseal git setup && git diff HEAD~1 -- env.encrypted`,
+		Args:    noArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	opts := &gitSetupOptions{}
