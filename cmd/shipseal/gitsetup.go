@@ -30,7 +30,7 @@ show print encrypted files decrypted, with their secrets masked (through
 "shipseal textconv"). See docs/git.md. jet has no equivalent.`,
 		Example: `  shipseal git setup && git diff HEAD~1 -- env.encrypted`,
 		Args:    noArgs,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		RunE:    func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	opts := &gitSetupOptions{}
 	setup := &cobra.Command{
