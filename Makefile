@@ -41,5 +41,14 @@ lint:
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
+# The generator's FROM-scratch image (docs/generator.md): a static binary,
+# nothing pulled. IMAGE names the tag.
+IMAGE ?= shipseal
+.PHONY: image
+image:
+	CGO_ENABLED=0 GOOS=linux $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/image/shipseal ./cmd/shipseal
+	docker build --build-arg VERSION=$(VERSION) \
+	  --build-arg REVISION=$$(git rev-parse HEAD 2>/dev/null || echo unknown) -t $(IMAGE) .
+
 clean:
 	rm -rf $(BIN)
