@@ -212,7 +212,7 @@ func commitAll(t *testing.T, parent *env, install func(e *env, dir string)) {
 		switch {
 		case c.pass && err != nil:
 			t.Errorf("%s: commit blocked, want it to pass:\n%s", c.name, out)
-		case c.pass && !strings.Contains(out, "shipseal") && !strings.Contains(out, "check"):
+		case c.pass && !strings.Contains(out, "shipseal check") && !strings.Contains(out, "shipseal: check:"):
 			t.Errorf("%s: commit passed, but the hook did not run:\n%s", c.name, out)
 		case !c.pass && err == nil:
 			t.Errorf("%s: commit passed, want it blocked:\n%s", c.name, out)

@@ -1,0 +1,246 @@
+package precommit_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/shipseal/shipseal/crypto"
+	"github.com/shipseal/shipseal/diag"
+	"github.com/shipseal/shipseal/precommit"
+	"github.com/shipseal/shipseal/projectkey"
+	"github.com/shipseal/shipseal/validate"
+)
+
+func mustKey(t testing.TB, text string) *crypto.Key {
+	t.Helper()
+	k, err := crypto.ParseKey([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func encrypt(t testing.TB, key *crypto.Key, v crypto.Version, plain string) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	if err := crypto.Encrypt(&out, strings.NewReader(plain), key, crypto.WriteOptions{Version: v}); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+func checker(key *crypto.Key, exists ...string) *precommit.Checker {
+	c := &precommit.Checker{Exists: func(name string) bool {
+		for _, e := range exists {
+			if e == name {
+				return true
+			}
+		}
+		return false
+	}}
+	c.Validate.Key = func() (*crypto.Key, error) {
+		if key == nil {
+			return nil, fmt.Errorf("%w: looked nowhere", projectkey.ErrNoKey)
+		}
+		return key, nil
+	}
+	return c
+}
+
+// codes lists a report's diagnostic codes with their severity, "" for no
+// report.
+func codes(r *diag.Report) string {
+	if r == nil {
+		return "-"
+	}
+	var s []string
+	for _, d := range r.Diagnostics {
+		s = append(s, d.Code+"/"+d.Severity.String())
+	}
+	return strings.Join(s, " ")
+}
+
+func TestCheck(t *testing.T) {
+	key := mustKey(t, projectKey)
+	other := mustKey(t, otherKey)
+	goodCfg := `{"auths": {"registry.example.com": {"auth": "YWxpY2U6aHVudGVyMmh1bnRlcjI="}}}`
+	for _, tc := range []struct {
+		name   string
+		data   []byte
+		key    *crypto.Key // the project key, nil for none
+		exists []string
+		want   string // codes, "-" for no report
+	}{
+		// Files that are none of check's business.
+		{name: "main.go", data: []byte("package main\n"), key: key, want: "-"},
+		{name: "settings.json", data: []byte(`{"editor.fontSize": 12, "files.eol": "\n"}`), key: key, want: "-"},
+		{name: "big.bin", data: nil, key: key, want: "-"},
+		// Encrypted files, with and without the key.
+		{name: "dockercfg.encrypted", data: encrypt(t, key, crypto.V2, goodCfg), key: key, want: ""},
+		{name: "dockercfg.encrypted", data: encrypt(t, key, crypto.V2, goodCfg), want: ""},
+		{name: "dockercfg.encrypted", data: encrypt(t, other, crypto.V2, goodCfg), key: key, want: "EN002/error"},
+		{name: "dockercfg.encrypted", data: encrypt(t, other, crypto.V2, goodCfg), want: ""},
+		{name: "app.env.encrypted", data: encrypt(t, key, crypto.V1, "A=1\n=2\n"), key: key, want: "EV005/error"},
+		{name: "x.encrypted", data: []byte("codeship:v2\n!!!\n"), want: "EN001/error"},
+		{name: "any-name", data: []byte("codeship:v3\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"), want: "EN004/error"},
+		{name: "app.env.encrypted", data: []byte("A=1\n"), key: key, want: "CK005/error"},
+		// Keys.
+		{name: "codeship.aes", data: []byte(projectKey), key: key, want: "CK001/error"},
+		{name: "sub/CODESHIP.AES", data: []byte("anything"), want: "CK001/error"},
+		{name: "notes/k.txt", data: []byte(otherKey), key: key, want: "CK001/error"},
+		{name: "notes/k.txt", data: []byte(otherKey), want: "CK001/error"},
+		// A v1 file of a 16-byte secret has a key's shape: the project key
+		// tells it apart; without it, it is taken for a key.
+		{name: "pin.encrypted", data: encrypt(t, key, crypto.V1, "0123456789abcdef"), key: key, want: ""},
+		{name: "pin.encrypted", data: encrypt(t, key, crypto.V1, "0123456789abcdef"), want: "CK001/error"},
+		// Plaintext docker credentials.
+		{name: "docker/config.json", data: []byte(goodCfg), want: "CK002/error"},
+		{name: "registry-backup.json", data: []byte(goodCfg), want: "CK002/error"},
+		{name: "dockercfg", data: []byte(`{"quay.io": {"auth": "", "email": "a@b.c"}}`), want: "DC015/error"},
+		{name: "dockercfg", data: []byte(`{"auths": {"r.io": {"username": "u", "password": "${PASSWORD}"}}}`), want: ""},
+		{name: "dockercfg", data: []byte(`{"auths": {"r.io": {"username": "u", "password": "xxxxxx"}}}`), want: ""},
+		{name: "dockercfg", data: []byte(`{"auths": {"r.io": {"identitytoken": "eyJhbGciOi.real"}}}`), want: "CK002/error"},
+		{name: "dockercfg", data: []byte(`{"auths": {"r.io": {"auth": "YWxpY2U6aHVudGVyMg==" "x": 1}}}`), want: "DC001/error CK002/error"},
+		// Plaintext twins.
+		{name: "dockercfg", data: []byte(`{"auths": {"r.io": {}}, "credsStore": "pass"}`), exists: []string{"dockercfg.encrypted"}, want: "CK003/error DC016/error"},
+		{name: "notes.txt", data: []byte("hello"), exists: []string{"notes.txt.enc"}, want: "CK003/error"},
+		{name: "big.bin", data: nil, exists: []string{"big.bin.encrypted"}, want: "CK003/error"},
+		{name: "notes.txt", data: []byte("hello"), exists: []string{"other.encrypted"}, want: "-"},
+		// Plaintext env files are validated.
+		{name: ".env", data: []byte("A=1\n"), want: ""},
+		{name: "prod.env", data: []byte("A=1\n=2\n"), want: "EV005/error"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := checker(tc.key, tc.exists...).Check(tc.name, tc.data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := codes(r); got != tc.want {
+				t.Errorf("Check(%s) = %q, want %q", tc.name, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestCheckWithoutKeySaysContentNotChecked(t *testing.T) {
+	key := mustKey(t, projectKey)
+	r, err := checker(nil).Check("dockercfg.encrypted", encrypt(t, key, crypto.V2, "{}"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Notes) != 1 || !strings.Contains(r.Notes[0], "content not checked: no key") {
+		t.Errorf("notes = %q, want one saying the content was not checked", r.Notes)
+	}
+}
+
+func TestCheckKeyErrors(t *testing.T) {
+	bad := errors.New("codeship.aes: invalid key")
+	c := &precommit.Checker{}
+	c.Validate.Key = func() (*crypto.Key, error) { return nil, bad }
+	for _, name := range []string{"dockercfg.encrypted", "k.txt"} {
+		data := encrypt(t, mustKey(t, projectKey), crypto.V2, "{}")
+		if name == "k.txt" {
+			data = []byte(otherKey)
+		}
+		if _, err := c.Check(name, data); !errors.Is(err, bad) {
+			t.Errorf("Check(%s) error = %v, want the key's error", name, err)
+		}
+	}
+}
+
+func TestCheckStrictAndAllow(t *testing.T) {
+	c := checker(nil)
+	c.Validate.Strict = true
+	r, err := c.Check("a.env", []byte("A=1 # docker keeps this\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(r); got != "EV016/error" {
+		t.Errorf("strict: %q, want EV016/error", got)
+	}
+	c.Allow = []precommit.Allow{{Code: "EV016", Glob: "*.env"}}
+	if r, _ = c.Check("a.env", []byte("A=1 # docker keeps this\n")); codes(r) != "" || len(r.Notes) != 1 {
+		t.Errorf("allowed: %q, notes %q; want nothing and a note", codes(r), r.Notes)
+	}
+}
+
+func TestCheckNeverPrintsSecrets(t *testing.T) {
+	key := mustKey(t, projectKey)
+	c := checker(key, "dockercfg.encrypted")
+	var out bytes.Buffer
+	var reports []*diag.Report
+	for name, data := range map[string][]byte{
+		"codeship.aes":   []byte(projectKey),
+		"k.txt":          []byte(otherKey),
+		"dockercfg":      []byte(`{"auths": {"registry.example.com": {"auth": "YWxpY2U6aHVudGVyMmh1bnRlcjI="}}}`),
+		"broken.json":    []byte(`{"auths": {"registry.example.com": {"password": "hunter2hunter2" "x": 1}}}`),
+		"prod.env":       []byte("=hunter2hunter2\n"),
+		"prod.env.enc":   []byte("TOKEN=hunter2hunter2\n"),
+		"x.env.enc.orig": encrypt(t, key, crypto.V2, "=hunter2hunter2\n"),
+	} {
+		r, err := c.Check(name, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r != nil {
+			reports = append(reports, r)
+		}
+	}
+	if err := diag.WriteText(&out, reports); err != nil {
+		t.Fatal(err)
+	}
+	if err := diag.WriteJSON(&out, reports); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{secretAuth, secretPass, strings.TrimSpace(projectKey), strings.TrimSpace(otherKey)} {
+		if strings.Contains(out.String(), s) {
+			t.Errorf("the output shows the secret %q:\n%s", s, out.String())
+		}
+	}
+	if !strings.Contains(out.String(), "CK001") || !strings.Contains(out.String(), "CK002") {
+		t.Errorf("the output lacks the findings:\n%s", out.String())
+	}
+}
+
+// Check is what shipseal check runs on each file.
+func ExampleChecker_Check() {
+	c := &precommit.Checker{
+		// Without a key, encrypted files get their envelope checked only.
+		Validate: validate.Options{Key: func() (*crypto.Key, error) { return nil, projectkey.ErrNoKey }},
+		Allow:    []precommit.Allow{{Code: "CK003", Glob: "examples/**"}},
+	}
+	r, _ := c.Check("docker/config.json", []byte(`{"auths": {"registry.example.com": {"auth": "YWxpY2U6aHVudGVyMmh1bnRlcjI="}}}`))
+	diag.WriteText(os.Stdout, []*diag.Report{r})
+	// Output:
+	// docker/config.json:1:12: error CK002: plaintext credentials for registry.example.com: anyone who can read the repository can log in to the registry
+	//     {"auths": {"registry.example.com": {"auth": "****"}}}
+	//                ^
+	//   hint: commit the encrypted file only: shipseal encrypt docker/config.json docker/config.json.encrypted, then git rm --cached docker/config.json and add it to .gitignore; if it was ever pushed, change the password
+}
+
+func BenchmarkCheck(b *testing.B) {
+	key := mustKey(b, projectKey)
+	c := checker(key)
+	source := bytes.Repeat([]byte("package main // an ordinary source file, none of check's business\n"), 200)
+	enc := encrypt(b, key, crypto.V2, `{"auths": {"registry.example.com": {"auth": "YWxpY2U6aHVudGVyMmh1bnRlcjI="}}}`)
+	for _, bc := range []struct {
+		name, file string
+		data       []byte
+	}{
+		{"other-file", "main.go", source},
+		{"encrypted-dockercfg", "dockercfg.encrypted", enc},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bc.data)))
+			for b.Loop() {
+				if _, err := c.Check(bc.file, bc.data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
