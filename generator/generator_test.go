@@ -323,6 +323,10 @@ func TestFailuresWriteNothing(t *testing.T) {
 		{"helper has no credentials", func(g *generator.Generator, e env) {
 			g.Helper, g.Registries, g.HelperProgram = "fake", []string{reg, "other.example.com"}, (&fakeHelper{creds: map[string][2]string{reg: {user, password}}}).program
 		}, nil},
+		{"old helper answers unknown servers with empty credentials", func(g *generator.Generator, e env) {
+			g.Helper, g.Registries = "fake", []string{"other.example.com"}
+			g.HelperProgram = (&fakeHelper{emptyNotFound: true, creds: map[string][2]string{reg: {user, password}}}).program
+		}, nil},
 		{"helper fails", func(g *generator.Generator, e env) {
 			g.Helper, g.Registries, g.HelperProgram = "fake", []string{reg}, (&fakeHelper{fail: "the keychain is locked"}).program
 		}, nil},

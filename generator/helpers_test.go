@@ -70,6 +70,9 @@ type fakeHelper struct {
 	creds map[string][2]string // server → user, secret
 	delay time.Duration
 	fail  string // when set, every get fails with this message
+	// emptyNotFound answers an unknown server as Debian's old
+	// docker-credential-pass does: empty credentials, exit 0.
+	emptyNotFound bool
 }
 
 func (f *fakeHelper) program(name string) client.ProgramFunc {
@@ -101,6 +104,9 @@ func (p *fakeProgram) Output() ([]byte, error) {
 	time.Sleep(p.f.delay)
 	if p.f.fail != "" {
 		return []byte(p.f.fail), errors.New("exit status 1")
+	}
+	if !ok && p.f.emptyNotFound {
+		return json.Marshal(credentials.Credentials{ServerURL: string(p.in)})
 	}
 	if !ok {
 		return []byte(credentials.NewErrCredentialsNotFound().Error()), errors.New("exit status 1")

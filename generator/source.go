@@ -477,6 +477,11 @@ func (g *Generator) planHelper() (*plan, error) {
 			cfg := &dockercfg.Config{Format: dockercfg.FormatConfigJSON}
 			for _, key := range keys {
 				c, err := client.Get(prog, key)
+				// Old helpers (Debian's docker-credential-pass 0.6) answer an
+				// unknown server with empty credentials and success.
+				if err == nil && c.Secret == "" {
+					err = credentials.NewErrCredentialsNotFound()
+				}
 				if err != nil {
 					if credentials.IsErrCredentialsNotFound(err) {
 						return nil, &hinted{fmt.Errorf("%s has no credentials for %s", program, key),
