@@ -89,7 +89,9 @@ var errWrongKey = errors.New("it does not decrypt to text, so the key is not the
 
 func (c *contents) decryptError(err error) error {
 	switch {
-	case errors.Is(err, crypto.ErrWrongKey), errors.Is(err, errWrongKey):
+	case errors.Is(err, crypto.ErrWrongKey): // names the key already
+		return fmt.Errorf("cannot decrypt the credential store %s: %w; point $%s at the key it was encrypted with", c.path, err, projectkey.EnvKeyPath)
+	case errors.Is(err, errWrongKey):
 		return fmt.Errorf("cannot decrypt the credential store %s with %v: %w; point $%s at the key it was encrypted with", c.path, c.key, err, projectkey.EnvKeyPath)
 	case errors.Is(err, crypto.ErrChecksum):
 		return fmt.Errorf("cannot decrypt the credential store %s with %v: %w; the file is damaged, or the key is not the one it was encrypted with", c.path, c.key, err)
