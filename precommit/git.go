@@ -115,8 +115,9 @@ func (r *Repo) ReadIndex() (*IndexReader, error) {
 	return &IndexReader{cmd: cmd, in: in, out: bufio.NewReader(out)}, nil
 }
 
-// Read returns the staged content of name (relative to the root), or nil
-// and the size when it is larger than MaxSize.
+// Read returns the staged content of name (relative to the root). The
+// content is nil, with the size, for a file larger than MaxSize, and nil
+// for an entry that is not a file (a submodule's commit).
 func (ir *IndexReader) Read(name string) ([]byte, int64, error) {
 	if strings.ContainsAny(name, "\n") {
 		return nil, 0, fmt.Errorf("reading %q from the index: a newline in a file name", name)
@@ -129,7 +130,7 @@ func (ir *IndexReader) Read(name string) ([]byte, int64, error) {
 		return nil, 0, fmt.Errorf("reading %s from the index: %w", name, err)
 	}
 	if strings.HasSuffix(header, " missing\n") {
-		return nil, 0, nil // a submodule's commit, not in this repository
+		return nil, 0, nil // not a blob here (a submodule's commit): nothing to check
 	}
 	f := strings.Fields(header)
 	if len(f) != 3 {
