@@ -16,6 +16,11 @@ func newDockercfgCommand(s *streams) *cobra.Command {
 		Long: `Work with the Docker credential files Codeship pulls private images with
 (config.json or the legacy .dockercfg). "shipseal validate" checks them; see
 docs/dockercfg.md for the formats and every diagnostic.`,
+		Example: `  # a config for CI from scratch, then sealed
+  printf '%s' "$TOKEN" | shipseal dockercfg create --registry ghcr.io --username octocat --password-stdin -o dockercfg.json
+  # after docker login on a laptop with a credential helper
+  shipseal dockercfg inline -o dockercfg.json
+  shipseal dockercfg show dockercfg.encrypted`,
 		Args: noArgs,
 	}
 	cmd.AddCommand(newDockercfgCreateCommand(s), newDockercfgInlineCommand(s), newDockercfgShowCommand(s))

@@ -211,4 +211,3 @@ func showText(sum dockercfgSummary) string {
 	}
 	return b.String()
 }
-
