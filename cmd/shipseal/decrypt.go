@@ -61,6 +61,8 @@ func runDecrypt(s *streams, opts *decryptOptions, args []string) error {
 	if file != nil {
 		defer file.Close()
 	}
+	in, doneProgress := withProgress(s, in, streamSize(s, file), "decrypt")
+	defer doneProgress()
 	r, err := crypto.NewReader(in, found.Key)
 	if err != nil {
 		return fmt.Errorf("decrypting %s: %w", displayName(inName), err)

@@ -111,9 +111,13 @@ func runEncrypt(s *streams, opts *encryptOptions, args []string) error {
 	defer out.Abort()
 	wopts := crypto.WriteOptions{Version: version}
 	if src != nil {
-		err = crypto.Encrypt(out, src, found.Key, wopts)
+		psrc, done := withProgressSeeker(s, src, "encrypt")
+		err = crypto.Encrypt(out, psrc, found.Key, wopts)
+		done()
 	} else {
-		err = encryptStream(out, in, found.Key, wopts)
+		pin, done := withProgress(s, in, streamSize(s, file), "encrypt")
+		err = encryptStream(out, pin, found.Key, wopts)
+		done()
 	}
 	if err != nil {
 		return fmt.Errorf("encrypting %s: %w", displayName(inName), err)

@@ -72,3 +72,42 @@ func fileSize(name string) int64 {
 	}
 	return st.Size()
 }
+
+// streamSize is the size of a command's input: the named file, or
+// standard input when file is nil; -1 when it is not a regular file.
+func streamSize(s *streams, file *os.File) int64 {
+	if file != nil {
+		return inputSize(file)
+	}
+	return inputSize(s.in)
+}
+
+// withProgressSeeker is withProgress for an input read more than once (v2
+// encryption hashes it first): the bar starts again when the input is
+// rewound.
+func withProgressSeeker(s *streams, rs io.ReadSeeker, what string) (io.ReadSeeker, func()) {
+	bar := newProgress(s, inputSize(rs), what)
+	if bar == nil {
+		return rs, func() {}
+	}
+	return &progressSeeker{rs: rs, bar: bar}, func() { bar.Finish() }
+}
+
+type progressSeeker struct {
+	rs  io.ReadSeeker
+	bar *progressbar.ProgressBar
+}
+
+func (p *progressSeeker) Read(b []byte) (int, error) {
+	n, err := p.rs.Read(b)
+	p.bar.Add(n)
+	return n, err
+}
+
+func (p *progressSeeker) Seek(off int64, whence int) (int64, error) {
+	pos, err := p.rs.Seek(off, whence)
+	if err == nil {
+		p.bar.Set64(pos)
+	}
+	return pos, err
+}
