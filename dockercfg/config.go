@@ -108,6 +108,21 @@ func (c *Config) Lookup(registry string) *Entry {
 	return nil
 }
 
+// HelperFor returns the credential helper docker asks for registry: its
+// credHelpers entry, else credsStore, else "".
+func (c *Config) HelperFor(registry string) string {
+	if len(c.CredHelpers) == 0 {
+		return c.CredsStore
+	}
+	key := Normalize(registry)
+	for r, h := range c.CredHelpers {
+		if Normalize(r) == key && h != "" {
+			return h
+		}
+	}
+	return c.CredsStore
+}
+
 // Set stores credentials for registry, replacing the entry docker would
 // have used for it or appending a new one.
 func (c *Config) Set(registry string, auth AuthConfig) {

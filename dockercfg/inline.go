@@ -44,18 +44,6 @@ func ExecHelper(name, serverURL string) (AuthConfig, error) {
 	return AuthConfig{Username: creds.Username, Password: creds.Secret}, nil
 }
 
-// HelperFor returns the credential helper docker asks for registry: its
-// credHelpers entry, else credsStore, else "".
-func (c *Config) HelperFor(registry string) string {
-	key := Normalize(registry)
-	for r, h := range c.CredHelpers {
-		if Normalize(r) == key && h != "" {
-			return h
-		}
-	}
-	return c.CredsStore
-}
-
 // MissingError lists the registries Inline found no credentials for.
 type MissingError struct {
 	// Registries maps each registry to the helper asked, or "" when no
@@ -160,9 +148,6 @@ func helperKey(c *Config, registry string) string {
 		if Normalize(r) == key {
 			return r
 		}
-	}
-	if key == DockerHubKey {
-		return DockerHubKey
 	}
 	return key
 }

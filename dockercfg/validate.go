@@ -633,25 +633,11 @@ func (v *validator) checkCredentials(reg *member, a AuthConfig, fields map[strin
 	case a.Empty():
 		// Reported by checkHelpers when a helper holds these
 		// credentials.
-		if v.helperFor(reg.key) == "" {
+		if v.cfg.HelperFor(reg.key) == "" {
 			v.errorf(CodeNoCredential, reg.keyStart, `add "auth" (base64 of user:password), or delete the registry`,
 				"entry for %q holds no credential", reg.key)
 		}
 	}
-}
-
-// helperFor returns the credential helper docker asks for registry, or "".
-func (v *validator) helperFor(registry string) string {
-	if len(v.cfg.CredHelpers) == 0 {
-		return v.cfg.CredsStore
-	}
-	key := Normalize(registry)
-	for r, h := range v.cfg.CredHelpers {
-		if Normalize(r) == key && h != "" {
-			return h
-		}
-	}
-	return v.cfg.CredsStore
 }
 
 const inlineHint = "the credentials are in this machine's keychain, so the file gives CI nothing: run `shipseal dockercfg inline` to copy them into the file, then encrypt that"
@@ -672,7 +658,7 @@ func (v *validator) checkHelpers(root *node) {
 			if m.val.kind != kindObject {
 				continue
 			}
-			if h := v.helperFor(m.key); h != "" && !inline[Normalize(m.key)] {
+			if h := v.cfg.HelperFor(m.key); h != "" && !inline[Normalize(m.key)] {
 				v.errorf(CodeHelperHeld, m.keyStart, inlineHint,
 					"credentials for %q are held by credential helper %q (docker-credential-%s), not in this file", m.key, h, h)
 			}
