@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -201,4 +202,17 @@ func TestCapPerCode(t *testing.T) {
 	}
 	assert.Equal(t, maxPerCode+1, n)
 	assert.False(t, r.Valid())
+}
+
+func TestNestingLimit(t *testing.T) {
+	ok := "A=" + strings.Repeat("${X:-", maxNesting) + "v" + strings.Repeat("}", maxNesting) + "\n"
+	f, err := Parse([]byte(ok), Compose)
+	require.NoError(t, err)
+	v, _ := f.Get("A", nil)
+	assert.Equal(t, "v", v)
+	deep := "A=" + strings.Repeat("${X:-", maxNesting+1) + "v" + strings.Repeat("}", maxNesting+1) + "\n"
+	_, err = Parse([]byte(deep), Compose)
+	var pe *ParseError
+	require.True(t, errors.As(err, &pe))
+	assert.Equal(t, CodeBadTemplate, pe.Code)
 }

@@ -21,7 +21,11 @@ func (e *templateError) Error() string { return e.msg }
 type expander struct {
 	lookup func(string) (string, bool)
 	unset  []string
+	depth  int // ${...} nesting, bounded so that a crafted value cannot take quadratic time
 }
+
+// maxNesting is how deep ${A:-${B:-...}} defaults may nest.
+const maxNesting = 32
 
 func isNameStart(b byte) bool { return b == '_' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
 func isNameByte(b byte) bool  { return isNameStart(b) || b >= '0' && b <= '9' }
@@ -125,6 +129,10 @@ func (x *expander) braced(in string) (string, error) {
 		op = rest[:2]
 	}
 	word := rest[len(op):]
+	if x.depth++; x.depth > maxNesting {
+		return "", &templateError{CodeBadTemplate, "${...} defaults nested too deeply", "nest at most 32 levels of ${...}"}
+	}
+	defer func() { x.depth-- }()
 	v, ok := x.lookup(name)
 	switch op {
 	case ":-", "-":

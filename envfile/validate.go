@@ -30,6 +30,7 @@ type Options struct {
 func Validate(name string, data []byte, opts Options) (*File, *diag.Report) {
 	c := newChecker(name, data, opts)
 	c.run()
+	c.finish()
 	r := &diag.Report{File: name, Kind: "env", Encrypted: opts.Decrypted, Source: c.src, Diagnostics: c.diags}
 	if !r.Valid() {
 		return nil, r
@@ -47,6 +48,7 @@ func Parse(data []byte, d Dialect) (*File, error) {
 func parseFile(data []byte, d Dialect, lookup func(string) (string, bool)) (*File, error) {
 	c := newChecker("", data, Options{Dialect: d, Lookup: lookup})
 	c.run()
+	c.finish()
 	var errs []diag.Diagnostic
 	for _, dg := range c.diags {
 		if dg.Severity == diag.Error {
@@ -98,6 +100,9 @@ type checker struct {
 	opts  Options
 	diags []diag.Diagnostic
 	file  *File
+
+	counts    map[string]int // diagnostics emitted, by code
+	summaries map[string]int // index in diags of each code's summary
 }
 
 func newChecker(name string, data []byte, opts Options) *checker {
@@ -110,11 +115,11 @@ func newChecker(name string, data []byte, opts Options) *checker {
 }
 
 func (c *checker) errorf(code string, off int, hint, format string, args ...any) {
-	c.diags = append(c.diags, diag.Errorf(code, c.src.Position(off), hint, format, args...))
+	c.emit(diag.Errorf(code, c.src.Position(off), hint, format, args...))
 }
 
 func (c *checker) warnf(code string, off int, hint, format string, args ...any) {
-	c.diags = append(c.diags, diag.Warnf(code, c.src.Position(off), hint, format, args...))
+	c.emit(diag.Warnf(code, c.src.Position(off), hint, format, args...))
 }
 
 func (c *checker) add(e Entry, p place) {
@@ -179,6 +184,42 @@ func (c *checker) run() {
 		c.docker()
 	}
 	c.duplicates()
+}
+
+// maxPerCode is how many diagnostics of one code a report shows: a
+// thousand-line file with the same mistake on every line gets a summary.
+const maxPerCode = 20
+
+// emit adds d to the report, unless maxPerCode diagnostics of its code are
+// there already: the next one becomes a summary that counts the rest and
+// is as severe as the worst of them. Each code is emitted in file order,
+// so the ones kept are the first.
+func (c *checker) emit(d diag.Diagnostic) {
+	if c.counts == nil {
+		c.counts = map[string]int{}
+		c.summaries = map[string]int{}
+	}
+	c.counts[d.Code]++
+	switch n := c.counts[d.Code]; {
+	case n <= maxPerCode:
+		c.diags = append(c.diags, d)
+	case n == maxPerCode+1:
+		c.summaries[d.Code] = len(c.diags)
+		c.diags = append(c.diags, d)
+	default:
+		sum := &c.diags[c.summaries[d.Code]]
+		if d.Severity > sum.Severity {
+			sum.Severity = d.Severity
+		}
+	}
+}
+
+// finish writes the summaries' messages and sorts the diagnostics by
+// position, whole-file ones first.
+func (c *checker) finish() {
+	for code, i := range c.summaries {
+		c.diags[i].Message = fmt.Sprintf("%d more like this (%s), from here on, not shown", c.counts[code]-maxPerCode, code)
+	}
 	sort.SliceStable(c.diags, func(i, j int) bool {
 		a, b := c.diags[i].Pos, c.diags[j].Pos
 		if (a.Line == 0) != (b.Line == 0) {
@@ -186,46 +227,6 @@ func (c *checker) run() {
 		}
 		return a.Offset < b.Offset
 	})
-	c.diags = capPerCode(c.diags, maxPerCode)
-}
-
-// maxPerCode is how many diagnostics of one code a report shows: a
-// thousand-line file with the same mistake on every line gets a summary.
-const maxPerCode = 20
-
-// capPerCode keeps the first max diagnostics of each code and replaces the
-// rest with one line saying how many were left out, as severe as the
-// worst of them.
-func capPerCode(ds []diag.Diagnostic, max int) []diag.Diagnostic {
-	count := map[string]int{}
-	for _, d := range ds {
-		count[d.Code]++
-	}
-	var out []diag.Diagnostic
-	seen := map[string]int{}
-	for _, d := range ds {
-		seen[d.Code]++
-		switch n := seen[d.Code]; {
-		case n <= max:
-			out = append(out, d)
-		case n == max+1:
-			more := diag.Diagnostic{Code: d.Code, Severity: d.Severity, Pos: d.Pos, Hint: d.Hint, WrongKey: d.WrongKey,
-				Message: fmt.Sprintf("%d more like this (%s), from here on, not shown", count[d.Code]-max, d.Code)}
-			out = append(out, more)
-		default:
-			last := &out[len(out)-1]
-			for i := len(out) - 1; i >= 0; i-- {
-				if out[i].Code == d.Code {
-					last = &out[i]
-					break
-				}
-			}
-			if d.Severity > last.Severity {
-				last.Severity = d.Severity
-			}
-		}
-	}
-	return out
 }
 
 // invalidUTF8 returns the offset of the first byte in data[from:] that is
