@@ -83,7 +83,7 @@ func registryKeyProblem(key string) string {
 			return "its port " + strconv.Quote(port) + " is not a number from 1 to 65535"
 		}
 	}
-	if host[0] >= '0' && host[0] <= '9' || strings.Contains(host, ":") {
+	if host != "" && host[0] >= '0' && host[0] <= '9' || strings.Contains(host, ":") {
 		if net.ParseIP(host) != nil {
 			return ""
 		}
