@@ -101,8 +101,14 @@ func runCheck(s *streams, opts *checkOptions, args []string) error {
 		if !looked {
 			looked = true
 			var found *projectkey.Found
-			if found, keyErr = opts.key.find(); keyErr == nil {
+			found, keyErr = opts.key.find()
+			switch {
+			case keyErr == nil:
 				key = found.Key
+			case errors.Is(keyErr, projectkey.ErrNoKey) && (opts.key.path != "" || os.Getenv(projectkey.EnvKeyPath) != ""):
+				// A key named explicitly must be there: without it the
+				// check would pass on envelopes alone, silently.
+				keyErr = withHint(exitError{code: exitKey, msg: keyErr.Error()}, "%s", defaultHint(keyErr))
 			}
 		}
 		return key, keyErr
