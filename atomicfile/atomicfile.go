@@ -18,6 +18,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -122,6 +123,28 @@ func (f *File) Abort() {
 	os.Remove(f.Name())
 }
 
+// Write writes to the pending file. Its errors name the destination, not
+// the temporary file (which the user never sees): "writing out.json: no
+// space left on device".
+func (f *File) Write(p []byte) (int, error) {
+	n, err := f.File.Write(p)
+	return n, f.writeError(err)
+}
+
+// ReadFrom is Write's counterpart for io.Copy.
+func (f *File) ReadFrom(r io.Reader) (int64, error) {
+	n, err := f.File.ReadFrom(r)
+	return n, f.writeError(err)
+}
+
+func (f *File) writeError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == f.Name() {
+		return fmt.Errorf("writing %s: %w", f.path, pe.Err)
+	}
+	return err
+}
+
 // Close is Abort: a pending file is only kept by Commit.
 func (f *File) Close() error {
 	f.Abort()
@@ -135,7 +158,7 @@ func WriteFile(path string, data []byte, perm os.FileMode, opts ...Option) error
 		return err
 	}
 	defer f.Abort()
-	if _, err := f.Write(data); err != nil {
+	if _, err := f.File.Write(data); err != nil {
 		return fmt.Errorf("writing %s: %w", path, unwrapPath(err))
 	}
 	return f.Commit()

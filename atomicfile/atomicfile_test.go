@@ -320,3 +320,23 @@ func TestConcurrentWriters(t *testing.T) {
 	require.Empty(t, temps(t, dir))
 	t.Logf("reads: %v", reads)
 }
+
+// TestWriteErrorNamesTheDestination: a failed Write says which file could
+// not be written, not the temporary file's name.
+func TestWriteErrorNamesTheDestination(t *testing.T) {
+	dir := tinyFS(t)
+	path := filepath.Join(dir, "out.json")
+	f, err := atomicfile.Create(path, 0o600)
+	require.NoError(t, err)
+	defer f.Abort()
+	_, err = f.Write(bytes.Repeat([]byte("x"), 2<<20))
+	require.ErrorIs(t, err, syscall.ENOSPC)
+	require.EqualError(t, err, "writing "+path+": no space left on device")
+
+	g, err := atomicfile.Create(filepath.Join(dir, "other"), 0o600)
+	require.NoError(t, err)
+	defer g.Abort()
+	_, err = g.ReadFrom(bytes.NewReader(bytes.Repeat([]byte("x"), 2<<20)))
+	require.ErrorIs(t, err, syscall.ENOSPC)
+	require.NotContains(t, err.Error(), ".shipseal-")
+}
