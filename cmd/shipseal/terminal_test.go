@@ -138,6 +138,9 @@ func TestProgressBarOnTerminal(t *testing.T) {
 		if !regexp.MustCompile(`shipseal: ` + args[0] + ` +\d+% \|`).MatchString(out) {
 			t.Errorf("shipseal %s on a terminal showed no progress bar:\n%q", args[0], out)
 		}
+		if strings.Contains(out, "\x1b[") {
+			t.Errorf("shipseal %s printed escape sequences (colour?):\n%q", args[0], out)
+		}
 	}
 	if !sameContent(t, big, filepath.Join(dir, "big.out")) {
 		t.Fatal("the round trip under a terminal changed the data")

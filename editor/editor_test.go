@@ -1,0 +1,56 @@
+package editor
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+func TestFind(t *testing.T) {
+	for _, c := range []struct {
+		visual, editor, want string
+	}{
+		{"", "", Default},
+		{"", "nano", "nano"},
+		{"code --wait", "nano", "code --wait"},
+		{"  ", " vim ", "vim"},
+	} {
+		env := map[string]string{"VISUAL": c.visual, "EDITOR": c.editor}
+		if got := Find(func(k string) string { return env[k] }); got != c.want {
+			t.Errorf("Find(VISUAL=%q, EDITOR=%q) = %q, want %q", c.visual, c.editor, got, c.want)
+		}
+	}
+}
+
+func TestCommandArgs(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		spec string
+		want []string
+	}{
+		{"vim", []string{"vim", "/tmp/x y"}},
+		{"code --wait", []string{"/bin/sh", "-c", `code --wait "$@"`, "code --wait", "/tmp/x y"}},
+		{"$HOME/bin/ed", []string{"/bin/sh", "-c", `$HOME/bin/ed "$@"`, "$HOME/bin/ed", "/tmp/x y"}},
+	} {
+		if got := Command(ctx, c.spec, "/tmp/x y").Args; !reflect.DeepEqual(got, c.want) {
+			t.Errorf("Command(%q).Args = %q, want %q", c.spec, got, c.want)
+		}
+	}
+}
+
+// An editor given with arguments gets the file, spaces and all, as its
+// last argument.
+func TestCommandRunsThroughShell(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a file")
+	cmd := Command(context.Background(), `sh -c 'printf edited > "$1"' sh`, file)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("running the editor: %v\n%s", err, out)
+	}
+	got, err := os.ReadFile(file)
+	if err != nil || string(got) != "edited" {
+		t.Fatalf("the editor wrote %q (%v), want %q", got, err, "edited")
+	}
+}

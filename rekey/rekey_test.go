@@ -1,0 +1,234 @@
+package rekey
+
+import (
+	"bytes"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/shipseal/shipseal/crypto"
+	"github.com/shipseal/shipseal/diag"
+	"github.com/shipseal/shipseal/validate"
+)
+
+func newKey(t testing.TB) *crypto.Key {
+	t.Helper()
+	k, err := crypto.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func seal(t testing.TB, path string, plain []byte, key *crypto.Key, v crypto.Version) {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := crypto.Encrypt(&buf, bytes.NewReader(plain), key, crypto.WriteOptions{Version: v}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o640); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func open(t testing.TB, path string, key *crypto.Key) ([]byte, crypto.Version, error) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return decrypt(data, key)
+}
+
+func TestRotation(t *testing.T) {
+	dir := t.TempDir()
+	old, nk := newKey(t), newKey(t)
+	a, b := filepath.Join(dir, "a.encrypted"), filepath.Join(dir, "b.encrypted")
+	seal(t, a, []byte("A=1\n"), old, crypto.V2)
+	seal(t, b, []byte("B=2\n"), old, crypto.V1)
+
+	// A dry run changes nothing.
+	set, err := Prepare([]string{a, b}, Options{Old: old, New: nk, DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if set.Changed() != 2 || set.Commit() != nil {
+		t.Fatalf("dry run: %d changed", set.Changed())
+	}
+	if _, _, err := open(t, a, old); err != nil {
+		t.Fatalf("a dry run changed a: %v", err)
+	}
+
+	set, err = Prepare([]string{a, b}, Options{Old: old, New: nk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := set.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]struct {
+		plain string
+		v     crypto.Version
+	}{a: {"A=1\n", crypto.V2}, b: {"B=2\n", crypto.V1}} {
+		plain, v, err := open(t, name, nk)
+		if err != nil || string(plain) != want.plain || v != want.v {
+			t.Errorf("%s: %q %v %v, want %q %v", name, plain, v, err, want.plain, want.v)
+		}
+		if st, _ := os.Stat(name); st.Mode().Perm() != 0o640 {
+			t.Errorf("%s: mode %#o, want 0640", name, st.Mode().Perm())
+		}
+	}
+
+	// Again: both are current, nothing is written.
+	before, _ := os.ReadFile(a)
+	set, err = Prepare([]string{a, b}, Options{Old: old, New: nk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if set.Changed() != 0 || set.Files[0].Action != Current || set.Files[1].Action != Current {
+		t.Errorf("rerun: %d changed, actions %v %v", set.Changed(), set.Files[0].Action, set.Files[1].Action)
+	}
+	set.Commit()
+	if after, _ := os.ReadFile(a); !bytes.Equal(before, after) {
+		t.Error("a rerun rewrote a current file")
+	}
+}
+
+// One bad file in the middle: nothing changes, and the error names it.
+func TestAllOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	old, nk, other := newKey(t), newKey(t), newKey(t)
+	names := []string{filepath.Join(dir, "1"), filepath.Join(dir, "2"), filepath.Join(dir, "3"), filepath.Join(dir, "4")}
+	seal(t, names[0], []byte("A=1\n"), old, crypto.V2)
+	seal(t, names[1], []byte("B=2\n"), other, crypto.V2)
+	seal(t, names[2], []byte("C=3\n"), other, crypto.V1)
+	seal(t, names[3], []byte("=invalid\n"), old, crypto.V2)
+	var before [][]byte
+	for _, n := range names {
+		b, _ := os.ReadFile(n)
+		before = append(before, b)
+	}
+	check := func(name string, plain []byte) *diag.Report {
+		return validate.Plain(name, plain, validate.Options{Kind: validate.Env}, nil)
+	}
+	set, err := Prepare(names, Options{Old: old, New: nk, Check: check})
+	if err == nil || set != nil {
+		t.Fatal("Prepare succeeded with files of another key")
+	}
+	var failed []string
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var fe *FileError
+		if !errors.As(e, &fe) {
+			t.Fatalf("not a FileError: %v", e)
+		}
+		failed = append(failed, filepath.Base(fe.Name))
+		if filepath.Base(fe.Name) == "4" && !errors.Is(fe, ErrInvalid) {
+			t.Errorf("file 4: %v, want ErrInvalid", fe)
+		}
+		if fe.Name == names[1] && !errors.Is(fe, crypto.ErrWrongKey) {
+			t.Errorf("file 2: %v, want ErrWrongKey", fe)
+		}
+		if fe.Name == names[2] && !errors.Is(fe, crypto.ErrNotText) {
+			t.Errorf("file 3 (v1): %v, want ErrNotText", fe)
+		}
+	}
+	if !reflect.DeepEqual(failed, []string{"2", "3", "4"}) {
+		t.Errorf("failed files %v, want 2 3 4", failed)
+	}
+	for i, n := range names {
+		if after, _ := os.ReadFile(n); !bytes.Equal(after, before[i]) {
+			t.Errorf("%s changed although the set failed", n)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != len(names) {
+		t.Errorf("staged files left behind: %d entries", len(entries))
+	}
+}
+
+func TestSameKey(t *testing.T) {
+	k := newKey(t)
+	if _, err := Prepare(nil, Options{Old: k, New: k}); err == nil {
+		t.Error("Prepare accepted the same key twice")
+	}
+}
+
+func TestFind(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := t.TempDir()
+	run := func(args ...string) {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	run("init", "-q", ".")
+	k := newKey(t)
+	os.WriteFile(filepath.Join(dir, "codeship.aes"), k.Encode(), 0o600)
+	os.WriteFile(filepath.Join(dir, ".gitignore"), []byte("ignored\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "plain.txt"), []byte("hello\n"), 0o644)
+	os.Mkdir(filepath.Join(dir, "ci"), 0o755)
+	seal(t, filepath.Join(dir, "ci", "secrets"), []byte("A=1\n"), k, crypto.V2)
+	seal(t, filepath.Join(dir, "v1"), []byte("A=1\n"), k, crypto.V1)
+	seal(t, filepath.Join(dir, "ignored"), []byte("A=1\n"), k, crypto.V2)
+	got, err := Find(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{filepath.Join("ci", "secrets"), "v1"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Find = %q, want %q", got, want)
+	}
+}
+
+func Example() {
+	dir, _ := os.MkdirTemp("", "rekey-example")
+	defer os.RemoveAll(dir)
+	old, _ := crypto.GenerateKey(rand.Reader)
+	nk, _ := crypto.GenerateKey(rand.Reader)
+	name := filepath.Join(dir, "env.encrypted")
+	var buf bytes.Buffer
+	crypto.Encrypt(&buf, bytes.NewReader([]byte("TOKEN=s3cr3t\n")), old, crypto.WriteOptions{})
+	os.WriteFile(name, buf.Bytes(), 0o644)
+
+	set, err := Prepare([]string{name}, Options{Old: old, New: nk})
+	if err != nil {
+		fmt.Println(err) // nothing was changed
+		return
+	}
+	defer set.Abort()
+	if err := set.Commit(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	data, _ := os.ReadFile(name)
+	plain, version, _ := validate.Decrypt(data, nk)
+	fmt.Printf("%s: %d file re-encrypted, %v, %q\n", filepath.Base(name), set.Changed(), version, plain)
+	// Output: env.encrypted: 1 file re-encrypted, v2, "TOKEN=s3cr3t\n"
+}
+
+func BenchmarkPrepare(b *testing.B) {
+	dir := b.TempDir()
+	old, nk := newKey(b), newKey(b)
+	var names []string
+	for i := range 20 {
+		n := filepath.Join(dir, fmt.Sprintf("f%d.encrypted", i))
+		seal(b, n, bytes.Repeat([]byte("NAME=value\n"), 400), old, crypto.V2)
+		names = append(names, n)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		set, err := Prepare(names, Options{Old: old, New: nk, DryRun: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		set.Abort()
+	}
+}
