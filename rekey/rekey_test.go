@@ -13,6 +13,7 @@ import (
 
 	"github.com/shipseal/shipseal/crypto"
 	"github.com/shipseal/shipseal/diag"
+	"github.com/shipseal/shipseal/internal/e2etest"
 	"github.com/shipseal/shipseal/validate"
 )
 
@@ -159,9 +160,7 @@ func TestSameKey(t *testing.T) {
 }
 
 func TestFind(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
+	e2etest.LookPath(t, "git", "install git")
 	dir := t.TempDir()
 	run := func(args ...string) {
 		cmd := exec.Command("git", args...)
