@@ -37,7 +37,7 @@ func TestRegistryKeyProblem(t *testing.T) {
 		assert.Empty(t, registryKeyProblem(ok), ok)
 	}
 	for _, bad := range []string{"", " x", "a b", "ftp://x.org", "https://", "x.org:", "x.org:0", "x.org:port",
-		"a..b", "-a.b", "[zz]:1", "ré.example"} {
+		"a..b", "-a.b", "[zz]:1", "ré.example", ":1", "[]:5000", "https://:443/v2/"} {
 		assert.NotEmpty(t, registryKeyProblem(bad), bad)
 	}
 }
