@@ -24,21 +24,26 @@ const blockSize = 16
 // cfbStream is a CFB-128 stream cipher with the cipher.Stream contract.
 type cfbStream struct {
 	b       cipher.Block
+	rk      *[15 * blockSize]byte // round keys for the assembly, or nil
 	fb      [blockSize]byte // the previous ciphertext block (the IV at first)
 	ks      [blockSize]byte // keystream of the block in progress
 	used    int             // bytes of ks already used; blockSize when none is left
 	decrypt bool
 }
 
-func newCFBEncrypter(b cipher.Block, iv []byte) *cfbStream {
-	s := &cfbStream{b: b, used: blockSize}
+func newCFBEncrypter(k *Key, iv []byte) *cfbStream {
+	s := &cfbStream{b: k.block, used: blockSize}
 	copy(s.fb[:], iv)
+	if useAsm {
+		rk := expandKey256(&k.raw)
+		s.rk = &rk
+	}
 	return s
 }
 
 func newCFBDecrypter(b cipher.Block, iv []byte) *cfbStream {
-	s := newCFBEncrypter(b, iv)
-	s.decrypt = true
+	s := &cfbStream{b: b, used: blockSize, decrypt: true}
+	copy(s.fb[:], iv)
 	return s
 }
 
@@ -83,6 +88,11 @@ func (s *cfbStream) xorByte(dst *byte, src byte) {
 
 // encryptBlocks encrypts whole blocks: the serial hot loop of encryption.
 func (s *cfbStream) encryptBlocks(dst, src []byte) {
+	if s.rk != nil {
+		cfbEncryptAsm(s.rk, &s.fb, dst, src)
+		s.used = blockSize
+		return
+	}
 	b, ks := s.b, s.ks[:]
 	f0 := binary.LittleEndian.Uint64(s.fb[:8])
 	f1 := binary.LittleEndian.Uint64(s.fb[8:])

@@ -91,7 +91,7 @@ func newWriter(dst io.Writer, key *Key, opts WriteOptions, check inputCheck) (*W
 	if _, err := io.ReadFull(r, iv); err != nil {
 		return nil, fmt.Errorf("reading randomness for the IV: %w", err)
 	}
-	w := &Writer{dst: dst, stream: newCFBEncrypter(key.block, iv), check: check}
+	w := &Writer{dst: dst, stream: newCFBEncrypter(key, iv), check: check}
 	w.cur = w.newChunk()
 	// The encoded stream is IV || ciphertext; the IV goes out in clear.
 	w.cur.raw = append(w.cur.raw, iv...)

@@ -1,0 +1,9 @@
+//go:build !amd64 || purego
+
+package crypto
+
+const useAsm = false
+
+func cfbEncryptAsm(rk *[15 * 16]byte, fb *[blockSize]byte, dst, src []byte) {
+	panic("crypto: internal error: no CFB assembly on this platform")
+}
