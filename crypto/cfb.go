@@ -25,9 +25,9 @@ const blockSize = 16
 type cfbStream struct {
 	b       cipher.Block
 	rk      *[15 * blockSize]byte // round keys for the assembly, or nil
-	fb      [blockSize]byte // the previous ciphertext block (the IV at first)
-	ks      [blockSize]byte // keystream of the block in progress
-	used    int             // bytes of ks already used; blockSize when none is left
+	fb      [blockSize]byte       // the previous ciphertext block (the IV at first)
+	ks      [blockSize]byte       // keystream of the block in progress
+	used    int                   // bytes of ks already used; blockSize when none is left
 	decrypt bool
 }
 
