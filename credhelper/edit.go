@@ -69,11 +69,11 @@ func readObject(data []byte, at int) (*object, error) {
 	return obj, nil
 }
 
-// last returns the index of the last member named key (the one
-// encoding/json keeps), or -1.
+// last returns the index of the last member named key in any case (the
+// one encoding/json, and so docker, reads), or -1.
 func (o *object) last(key string) int {
 	for i := len(o.members) - 1; i >= 0; i-- {
-		if o.members[i].key == key {
+		if strings.EqualFold(o.members[i].key, key) {
 			return i
 		}
 	}

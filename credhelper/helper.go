@@ -1,7 +1,6 @@
 package credhelper
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"reflect"
@@ -116,6 +115,9 @@ func (h *Helper) Add(creds *credentials.Credentials) error {
 	if creds.Username == "" {
 		return credentials.NewErrCredentialsMissingUsername()
 	}
+	if err := dockercfg.CheckRegistry(creds.ServerURL); err != nil {
+		return fmt.Errorf("cannot store credentials: %w", err)
+	}
 	if creds.Secret == "" {
 		return fmt.Errorf("refusing to store an empty password for %s: registries refuse one", creds.ServerURL)
 	}
@@ -204,7 +206,7 @@ func (h *Helper) update(create bool, registry string, edit func(*contents) ([]by
 // appended under the registry's name as given.
 func setEntry(c *contents, registry string, entry []byte) ([]byte, error) {
 	plain := c.plain
-	if !c.exists || len(bytes.TrimSpace(plain)) == 0 {
+	if !c.exists || len(trimJSONSpace(plain)) == 0 {
 		plain = newStore
 	}
 	root, regs, err := registries(plain, c.cfg.Format)

@@ -23,14 +23,14 @@ import (
 // fixture is a helper over a store in a temporary directory, with its key
 // in a file.
 type fixture struct {
-	t       *testing.T
+	t       testing.TB
 	dir     string
 	key     *crypto.Key
 	keyPath string
 	h       *credhelper.Helper
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	dir := t.TempDir()
 	key, err := crypto.GenerateKey(rand.Reader)

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/shipseal/shipseal/atomicfile"
 	"github.com/shipseal/shipseal/crypto"
@@ -115,7 +114,7 @@ var ignored = map[string]bool{
 // a store without any registry (every one erased), and white space only
 // or {} (an emptied legacy file) as an empty store.
 func parse(plain []byte, key *crypto.Key) (*dockercfg.Config, error) {
-	if trimmed := bytes.TrimSpace(plain); len(trimmed) == 0 || isEmptyObject(trimmed) {
+	if trimmed := trimJSONSpace(plain); len(trimmed) == 0 || isEmptyObject(trimmed) {
 		return &dockercfg.Config{Format: dockercfg.FormatConfigJSON}, nil
 	}
 	cfg, r := dockercfg.Validate("", plain, dockercfg.Options{Decrypted: true, KeyFingerprint: key.Fingerprint()})
@@ -139,11 +138,11 @@ func parse(plain []byte, key *crypto.Key) (*dockercfg.Config, error) {
 }
 
 func isEmptyObject(b []byte) bool {
-	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
-		return false
-	}
-	return strings.TrimSpace(string(b[1:len(b)-1])) == ""
+	return len(b) >= 2 && b[0] == '{' && b[len(b)-1] == '}' && len(trimJSONSpace(b[1:len(b)-1])) == 0
 }
+
+// trimJSONSpace trims the white space JSON allows, and no other.
+func trimJSONSpace(b []byte) []byte { return bytes.Trim(b, " \t\r\n") }
 
 // registries returns the object that holds the registries in plain: the
 // value of "auths", or the top level of a legacy file. It is nil when a
