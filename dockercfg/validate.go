@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"sort"
 	"strings"
 
@@ -222,7 +223,8 @@ func (v *validator) syntaxError(start int, err error) {
 func (v *validator) markSecrets(n *node) {
 	switch n.kind {
 	case kindObject:
-		for _, m := range n.members {
+		for im := range n.members {
+			m := &n.members[im]
 			if isSecretField(m.key) {
 				switch m.val.kind {
 				case kindString:
@@ -242,8 +244,9 @@ func (v *validator) markSecrets(n *node) {
 			v.markSecrets(&m.val)
 		}
 	case kindArray:
-		for _, e := range n.elems {
-			v.markSecrets(&e)
+		for ie := range n.elems {
+			e := &n.elems[ie]
+			v.markSecrets(e)
 		}
 	case kindString:
 		// maskLexically has seen the string as written; only an
@@ -260,22 +263,49 @@ func (v *validator) markSecrets(n *node) {
 func (v *validator) checkDuplicateKeys(n, regs *node) {
 	switch n.kind {
 	case kindArray:
-		for _, e := range n.elems {
-			v.checkDuplicateKeys(&e, regs)
+		for ie := range n.elems {
+			e := &n.elems[ie]
+			v.checkDuplicateKeys(e, regs)
 		}
 	case kindObject:
 		if len(n.members) > 1 && (regs == nil || n.start != regs.start) {
-			seen := make(map[string]int, len(n.members))
-			for i, m := range n.members {
-				if j, ok := seen[m.key]; ok {
-					v.errorf(CodeDuplicateKey, m.keyStart, "delete one of them; docker uses the last one",
-						"key %q appears twice in this object, first at %s", m.key, v.pos(n.members[j].keyStart))
-				}
-				seen[m.key] = i
+			for i, j := range duplicates(n.members) {
+				v.errorf(CodeDuplicateKey, n.members[i].keyStart, "delete one of them; docker uses the last one",
+					"key %q appears twice in this object, first at %s", n.members[i].key, v.pos(n.members[j].keyStart))
 			}
 		}
-		for _, m := range n.members {
+		for im := range n.members {
+			m := &n.members[im]
 			v.checkDuplicateKeys(&m.val, regs)
+		}
+	}
+}
+
+// duplicates yields, for each member whose key an earlier member has, its
+// index and the earlier one's. Small objects (entries) are compared
+// directly: a map for each of thousands of two-field entries costs more
+// than the rest of validation.
+func duplicates(members []member) iter.Seq2[int, int] {
+	return func(yield func(int, int) bool) {
+		if len(members) <= 8 {
+			for i := 1; i < len(members); i++ {
+				for j := i - 1; j >= 0; j-- {
+					if members[j].key == members[i].key {
+						if !yield(i, j) {
+							return
+						}
+						break
+					}
+				}
+			}
+			return
+		}
+		seen := make(map[string]int, len(members))
+		for i, m := range members {
+			if j, ok := seen[m.key]; ok && !yield(i, j) {
+				return
+			}
+			seen[m.key] = i
 		}
 	}
 }
@@ -328,8 +358,9 @@ func typeOK(n *node, t valueType) (int, bool) {
 		if n.kind != kindArray {
 			return n.start, false
 		}
-		for _, e := range n.elems {
-			if at, ok := typeOK(&e, typeString); !ok {
+		for ie := range n.elems {
+			e := &n.elems[ie]
+			if at, ok := typeOK(e, typeString); !ok {
 				return at, false
 			}
 		}
@@ -341,7 +372,8 @@ func typeOK(n *node, t valueType) (int, bool) {
 		if t == typeObjectMap {
 			inner = typeStringMap
 		}
-		for _, m := range n.members {
+		for im := range n.members {
+			m := &n.members[im]
 			if at, ok := typeOK(&m.val, inner); !ok {
 				return at, false
 			}
@@ -387,7 +419,8 @@ func isConfigJSON(root *node) bool {
 	if len(root.members) == 0 {
 		return true
 	}
-	for _, m := range root.members {
+	for im := range root.members {
+		m := &root.members[im]
 		if canonicalField(m.key, "auths", "credsStore", "credHelpers") != "" {
 			return true
 		}
@@ -402,11 +435,13 @@ func isConfigJSON(root *node) bool {
 // registry, or some entries hold credential fields.
 func isLegacy(root *node) bool {
 	hosts, creds := 0, 0
-	for _, m := range root.members {
+	for im := range root.members {
+		m := &root.members[im]
 		if registryKeyProblem(m.key) == "" && (strings.ContainsAny(m.key, ".:") || strings.HasPrefix(m.key, "localhost")) {
 			hosts++
 		}
-		for _, f := range m.val.members {
+		for k := range m.val.members {
+			f := &m.val.members[k]
 			if canonicalField(f.key, entryFields...) != "" {
 				creds++
 				break
@@ -480,7 +515,8 @@ func (v *validator) credHelpers(n *node) {
 		return
 	}
 	v.cfg.CredHelpers = make(map[string]string, len(n.members))
-	for _, m := range n.members {
+	for im := range n.members {
+		m := &n.members[im]
 		if m.val.kind != kindString && m.val.kind != kindNull {
 			v.errorf(CodeWrongType, m.val.start, `write the helper's name, e.g. "ecr-login" for docker-credential-ecr-login`,
 				"credHelpers entry %q must be a string, not %s", m.key, m.val.kind)
@@ -654,7 +690,8 @@ func (v *validator) checkHelpers(root *node) {
 	}
 	obj := registriesOf(root)
 	if obj != nil && (cfg.CredsStore != "" || len(cfg.CredHelpers) > 0) {
-		for _, m := range obj.members {
+		for im := range obj.members {
+			m := &obj.members[im]
 			if m.val.kind != kindObject {
 				continue
 			}
@@ -666,7 +703,8 @@ func (v *validator) checkHelpers(root *node) {
 	}
 	helpers := root.get("credHelpers")
 	if helpers != nil && helpers.val.kind == kindObject {
-		for _, m := range helpers.val.members {
+		for im := range helpers.val.members {
+			m := &helpers.val.members[im]
 			h := cfg.CredHelpers[m.key]
 			if h == "" || cfg.Lookup(m.key) != nil {
 				if h != "" && inline[Normalize(m.key)] {
