@@ -215,3 +215,38 @@ func TestComposeDifferences(t *testing.T) {
 		assert.Contains(t, codes, tt.code, "%q", tt.in)
 	}
 }
+
+// FuzzComposeOracle compares the compose dialect with compose-go on any
+// input: what compose refuses, shipseal refuses; what both read, they
+// read the same. compose-go's own quirk of storing a last bare NAME under
+// the empty name is left out.
+func FuzzComposeOracle(f *testing.F) {
+	for _, path := range corpusFiles(f) {
+		data, err := os.ReadFile(path)
+		require.NoError(f, err)
+		if len(data) < 4096 {
+			f.Add(data)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		want, composeErr := dotenv.ParseWithLookup(bytes.NewReader(data), testLookup)
+		fl, r := Validate("fuzz.env", data, Options{Dialect: Compose, Lookup: testLookup})
+		if composeErr != nil {
+			require.False(t, r.Valid(), "compose refuses %q (%v), shipseal reads it", data, composeErr)
+			return
+		}
+		if fl == nil {
+			return // shipseal is stricter; docs/envfile.md lists how
+		}
+		if _, ok := want[""]; ok {
+			return
+		}
+		got := map[string]string{}
+		for _, e := range fl.Entries {
+			if v, ok := fl.Get(e.Name, testLookup); ok {
+				got[e.Name] = v
+			}
+		}
+		require.Equal(t, want, got, "%q", data)
+	})
+}

@@ -138,7 +138,7 @@ func (c *checker) run() {
 		}
 		c.src.MarkSecret(0, len(data))
 		c.diags = append(c.diags, diag.Errorf(CodeUTF16, diag.Position{}, "save it as UTF-8 (in Notepad: Save As, Encoding UTF-8), or convert it: iconv -f "+kind+" -t UTF-8",
-			"the file is %s text %s (Notepad's \"Unicode\"): docker reads it as garbage", kind, how))
+			"the file is %s text %s (Notepad's \"Unicode\"): %s reads it as garbage", kind, how, c.opts.Dialect))
 		return
 	}
 	if !utf8.Valid(data) && !looksLikeText(data) || c.opts.Decrypted && controlHeavy(data) {
