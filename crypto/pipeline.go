@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"hash/crc32"
 	"runtime"
+	"sync"
 )
 
 // b64 is the only encoding of both formats.
@@ -57,10 +58,12 @@ type crcCheck struct {
 	want    uint64
 }
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// castagnoli is made on first use: building it costs more than the rest of
+// the package's start-up, and most runs never encrypt.
+var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
 
 func (c *crcCheck) write(p []byte) {
-	c.c = crc32.Update(c.c, castagnoli, p)
+	c.c = crc32.Update(c.c, castagnoli(), p)
 	c.ieee = crc32.Update(c.ieee, crc32.IEEETable, p)
 }
 
