@@ -189,6 +189,9 @@ func (c *checker) composeStatement(pos int, vars map[string]string) int {
 		next = e
 	}
 	c.src.AddSecretValue(value)
+	if valEnd == v {
+		c.openEnd = next
+	}
 	if j := strings.IndexByte(value, '\r'); j >= 0 {
 		c.warnf(CodeCR, v, "remove the carriage return from the value (a CRLF line end inside quotes is kept)",
 			"carriage return inside the value")
@@ -201,7 +204,8 @@ func (c *checker) composeStatement(pos int, vars map[string]string) int {
 // bareName records an inherited NAME line, warning when it does not look
 // like a name.
 func (c *checker) bareName(name string, line, start, s, nameEnd, next int) {
-	if looksLikeValue(name) || !isPortableName(name) && utf8.ValidString(name) && strings.IndexByte(name, 0) < 0 {
+	if looksLikeValue(name) || c.continues(start, name) || !isPortableName(name) && utf8.ValidString(name) && strings.IndexByte(name, 0) < 0 {
+		c.openEnd = next
 		c.src.MarkSecret(s, nameEnd)
 		c.warnf(CodeValueOnly, s, "write NAME=value; a line without = is the name of a variable to copy from the environment",
 			"the line has no =: %s takes it as a variable name to inherit, and drops it when that is not set", c.opts.Dialect)

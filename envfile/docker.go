@@ -89,6 +89,17 @@ func (c *checker) dockerLine(line, off, end, next int) {
 	value := string(data[vs:ve])
 	c.dockerValue(value, vs)
 	c.add(Entry{Name: name, Value: value, Line: line}, place{start: off, nameEnd: eq, valStart: vs, valEnd: ve, end: next})
+	if value == "" || (value[0] == '"' || value[0] == '\'') && !strings.HasSuffix(value[1:], value[:1]) {
+		c.openEnd = next
+	}
+}
+
+// continues reports whether a bare line at off holding name is more likely
+// the rest of the value on the line before it (which was empty, opened a
+// quote, or was itself a stray value) than a variable to inherit: names
+// to inherit are usually upper case.
+func (c *checker) continues(off int, name string) bool {
+	return off > 0 && off == c.openEnd && strings.ToUpper(name) != name
 }
 
 // nameSpace reports a docker name holding a space or tab, which docker
@@ -131,7 +142,7 @@ func (c *checker) dockerBare(line, off, s, end, next int) {
 			"\"export %s\": docker takes the whole line as the name and refuses it", rest)
 		return
 	}
-	if !isPortableName(name) || looksLikeValue(name) {
+	if !isPortableName(name) || looksLikeValue(name) || c.continues(off, name) {
 		// Not a name: most likely a value on its own line (the rest of a
 		// multi-line value, a pasted key), so it is a secret.
 		c.src.MarkSecret(s, end)
@@ -144,6 +155,7 @@ func (c *checker) dockerBare(line, off, s, end, next int) {
 		c.warnf(CodeValueOnly, s, "write NAME=value; a line without = is the name of a variable to copy from the environment where docker runs",
 			"the line has no =: docker takes it as a variable name to inherit, and drops it when that is not set")
 		c.add(Entry{Name: name, Inherit: true, Line: line}, place{start: off, nameEnd: end, valStart: end, valEnd: end, end: next})
+		c.openEnd = next
 		return
 	}
 	c.add(Entry{Name: name, Inherit: true, Line: line}, place{start: off, nameEnd: end, valStart: end, valEnd: end, end: next})

@@ -100,6 +100,9 @@ type checker struct {
 	opts  Options
 	diags []diag.Diagnostic
 	file  *File
+	// openEnd is where the line after a possibly unfinished value starts
+	// (after NAME= with nothing, an unclosed quote, a stray value line).
+	openEnd int
 
 	counts    map[string]int // diagnostics emitted, by code
 	summaries map[string]int // index in diags of each code's summary
