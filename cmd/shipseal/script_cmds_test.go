@@ -114,6 +114,33 @@ func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args 
 				ts.Fatalf("%s is not installed (required: %s=require)", args[0], e2etest.Env)
 			}
 		},
+		// crlf FILE: turn every LF in FILE into CRLF (as git's autocrlf or a
+		// Windows editor does).
+		"crlf": func(ts *testscript.TestScript, neg bool, args []string) {
+			if neg || len(args) != 1 {
+				ts.Fatalf("usage: crlf FILE")
+			}
+			path := ts.MkAbs(args[0])
+			data, err := os.ReadFile(path)
+			ts.Check(err)
+			ts.Check(os.WriteFile(path, []byte(strings.ReplaceAll(string(data), "\n", "\r\n")), 0o644))
+		},
+		// truncate FILE N: keep the first N bytes of FILE (negative: drop
+		// -N bytes from the end).
+		"truncate": func(ts *testscript.TestScript, neg bool, args []string) {
+			if neg || len(args) != 2 {
+				ts.Fatalf("usage: truncate FILE N")
+			}
+			path := ts.MkAbs(args[0])
+			data, err := os.ReadFile(path)
+			ts.Check(err)
+			n, err := strconv.Atoi(args[1])
+			ts.Check(err)
+			if n < 0 {
+				n += len(data)
+			}
+			ts.Check(os.WriteFile(path, data[:n], 0o644))
+		},
 		// notmp DIR: no temporary files are left in DIR.
 		"notmp": func(ts *testscript.TestScript, neg bool, args []string) {
 			entries, err := os.ReadDir(ts.MkAbs(args[0]))
