@@ -202,21 +202,39 @@ func editedValid(s *streams, name string, data []byte, vopts validate.Options) b
 }
 
 // askReopen asks on a terminal whether to edit again; without a terminal
-// the answer is no.
+// the answer is no. Ctrl-C or SIGTERM at the question aborts.
 func askReopen(s *streams) (bool, error) {
 	if !isTerminal(s.in) {
 		return false, nil
 	}
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
 	fmt.Fprint(s.err, "shipseal: the file is invalid: reopen the editor (y) or abort and leave it unchanged (n)? [Y/n] ")
-	line, err := bufio.NewReader(s.in).ReadString('\n')
-	if err != nil && err != io.EOF {
-		return false, err
+	type answer struct {
+		line string
+		err  error
 	}
-	switch strings.ToLower(strings.TrimSpace(line)) {
-	case "", "y", "yes":
-		return true, nil
+	answers := make(chan answer, 1)
+	go func() {
+		line, err := bufio.NewReader(s.in).ReadString('\n')
+		answers <- answer{line, err}
+	}()
+	select {
+	case sig := <-sigs:
+		fmt.Fprintln(s.err)
+		return false, exitError{code: 128 + int(sig.(syscall.Signal)),
+			msg: fmt.Sprintf("stopped by %v: the file was left unchanged and the plaintext removed", sig)}
+	case a := <-answers:
+		if a.err != nil && a.err != io.EOF {
+			return false, a.err
+		}
+		switch strings.ToLower(strings.TrimSpace(a.line)) {
+		case "", "y", "yes":
+			return true, nil
+		}
+		return false, nil
 	}
-	return false, nil
 }
 
 // reseal encrypts plain over name atomically, keeping its format version

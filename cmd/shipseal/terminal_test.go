@@ -304,3 +304,23 @@ printf 'A=3\n' > "$1"
 		t.Error("the plaintext is still on disk")
 	}
 }
+
+// Ctrl-C at edit's question aborts too.
+func TestEditCtrlCAtQuestion(t *testing.T) {
+	dir, key, file, env := editSetup(t, invalidThenValid)
+	before, _ := os.ReadFile(file)
+	cmd := exec.Command("shipseal", "edit", "--key-path", key, file)
+	cmd.Env = env
+	term := startOnTerminal(t, cmd)
+	term.waitFor(t, "[Y/n]")
+	term.ptmx.Write([]byte{3}) // ^C
+	if code := term.wait(t, cmd); code != 130 {
+		t.Fatalf("^C at the question: exit %d, want 130:\n%s", code, term.output())
+	}
+	if after, _ := os.ReadFile(file); !bytes.Equal(before, after) {
+		t.Error("an interrupted edit changed the file")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "plain.link")); err == nil {
+		t.Error("the plaintext is still on disk")
+	}
+}
