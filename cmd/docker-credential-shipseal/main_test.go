@@ -192,7 +192,7 @@ func TestProtocolErrors(t *testing.T) {
 			if err := os.WriteFile(s.keyPath, other.Encode(), 0o600); err != nil {
 				t.Fatal(err)
 			}
-		}, "cannot decrypt the credential store " + "%STORE%" + " with key " + other.Fingerprint()},
+		}, "cannot decrypt the credential store %STORE%: the key does not decrypt this file (key " + other.Fingerprint() + ")"},
 		{"no key", func(t *testing.T, s *setup) {
 			os.Remove(s.keyPath)
 		}, "no key found"},
