@@ -27,6 +27,8 @@ files before every commit, for teams that do not use the pre-commit framework
 
 The hook goes where git runs hooks from: core.hooksPath when it is set, else
 .git/hooks. shipseal never replaces or removes a hook it did not write.`,
+		Example: `  shipseal hook install     # then every git commit runs shipseal check
+  shipseal hook uninstall`,
 		Args: noArgs,
 	}
 	install := &cobra.Command{
@@ -48,8 +50,9 @@ pre-commit.shipseal-backup, which "shipseal hook uninstall" puts back.
 		Short: "Remove the pre-commit hook",
 		Long: `Remove shipseal's pre-commit hook, and put back the hook that install --force
 moved aside, if any. A hook that shipseal did not write is left alone.`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runHookUninstall(s) },
+		Example: `  shipseal hook uninstall`,
+		Args:    noArgs,
+		RunE:    func(cmd *cobra.Command, _ []string) error { return runHookUninstall(s) },
 	}
 	cmd.AddCommand(install, uninstall)
 	return cmd
