@@ -158,6 +158,9 @@ func (ir *IndexReader) Read(name string) ([]byte, int64, error) {
 // Close stops the reader.
 func (ir *IndexReader) Close() error {
 	ir.in.Close()
+	// An answer left unread after an error would keep git blocked on a
+	// full pipe, and Wait with it.
+	io.Copy(io.Discard, ir.out)
 	return ir.cmd.Wait()
 }
 
