@@ -94,7 +94,7 @@ func runEdit(s *streams, opts *editOptions, name string) error {
 	if err != nil {
 		return inputError(name, err)
 	}
-	plain, version, err := validate.Decrypt(sealed, found.Key)
+	plain, version, err := decryptText(sealed, found.Key)
 	if err != nil {
 		return fmt.Errorf("decrypting %s: %w", name, err)
 	}
@@ -130,6 +130,10 @@ func runEdit(s *streams, opts *editOptions, name string) error {
 				return exitError{code: exitInvalid, msg: name + " left unchanged: the edited content is invalid"}
 			}
 			continue
+		}
+		if now, err := os.ReadFile(name); err != nil || !bytes.Equal(now, sealed) {
+			return withHint(fmt.Errorf("%s changed while it was being edited: not overwritten", name),
+				"run edit again and redo the change")
 		}
 		if err := reseal(name, st.Mode().Perm(), edited, found.Key, version); err != nil {
 			return err
@@ -251,4 +255,23 @@ func reseal(name string, perm os.FileMode, plain []byte, key *crypto.Key, versio
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	return nil
+}
+
+// decryptText decrypts a whole file in memory. A v1 file has no checksum:
+// plaintext that is not text means the key is wrong, as decrypt says.
+func decryptText(sealed []byte, key *crypto.Key) ([]byte, crypto.Version, error) {
+	plain, version, err := validate.Decrypt(sealed, key)
+	if err != nil || version != crypto.V1 {
+		return plain, version, err
+	}
+	g := crypto.NewTextGuard(io.Discard, 0)
+	_, err = g.Write(plain)
+	if err == nil {
+		err = g.Close()
+	}
+	if err != nil {
+		return nil, version, withHint(fmt.Errorf("%w: the key is probably wrong (%v)", err, key),
+			"check that the key is this project's")
+	}
+	return plain, version, nil
 }

@@ -98,7 +98,7 @@ func runExec(s *streams, opts *execOptions, args []string) error {
 			}
 			key = found.Key
 		}
-		plain, _, err := validate.Decrypt(data, key)
+		plain, _, err := decryptText(data, key)
 		if err != nil {
 			return nil, fmt.Errorf("decrypting %s: %w", name, err)
 		}

@@ -79,7 +79,7 @@ func runTextconv(s *streams, opts *textconvOptions, name string) error {
 			return err
 		}
 		key = found.Key
-		plain, _, err = validate.Decrypt(data, key)
+		plain, _, err = decryptText(data, key)
 		if err != nil {
 			fmt.Fprintf(s.out, "# shipseal: encrypted %v file that %v does not decrypt (another key, or a corrupt file)\n", env.Version, key)
 			return nil
