@@ -1,0 +1,82 @@
+package faulttest
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestInterruptSignals sends SIGINT (Ctrl-C) and SIGTERM at random points
+// during encrypt and decrypt. Unlike SIGKILL, shipseal can clean up: it
+// must end (exit 0 if it finished, 130 if it stopped, or killed by the
+// signal if it came before shipseal's handler was set), the output must be
+// the old or the complete new content, and no temporary file may remain.
+func TestInterruptSignals(t *testing.T) {
+	f := newFixture(t, 16<<20)
+	key := mustKey(t, f.key)
+	out := filepath.Join(f.dir, "out")
+	oldContent := []byte("old content\n")
+	rnd := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 11))
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		for _, c := range []struct {
+			name  string
+			args  []string
+			isNew func() bool
+		}{
+			{"encrypt", []string{"encrypt", "--no-validate", f.plain, out}, func() bool {
+				sum, err := decryptMD5(out, key)
+				return err == nil && sum == f.plainMD5
+			}},
+			{"decrypt", []string{"decrypt", f.enc, out}, func() bool { return md5File(t, out) == f.plainMD5 }},
+		} {
+			t.Run(fmt.Sprintf("%v/%s", sig, c.name), func(t *testing.T) {
+				codes := map[int]int{}
+				for range 4 {
+					require.NoError(t, os.WriteFile(out, oldContent, 0o644))
+					cmd := command(f.dir, f.env, c.args...)
+					require.NoError(t, cmd.Start())
+					time.Sleep(time.Duration(rnd.Int64N(int64(300 * time.Millisecond))))
+					cmd.Process.Signal(sig)
+					done := make(chan error, 1)
+					go func() { done <- cmd.Wait() }()
+					var err error
+					select {
+					case err = <-done:
+					case <-time.After(60 * time.Second):
+						cmd.Process.Kill()
+						t.Fatalf("shipseal %s did not end after %v", c.name, sig)
+					}
+					code := 0
+					var ee *exec.ExitError
+					if errors.As(err, &ee) {
+						code = ee.ExitCode()
+					}
+					// -1: the signal's default action ended the process before
+					// shipseal set up its handler, so before it wrote anything.
+					require.Contains(t, []int{0, 130, -1}, code, "after %v", sig)
+					codes[code]++
+					got, err := os.ReadFile(out)
+					require.NoError(t, err)
+					if string(got) != string(oldContent) {
+						require.True(t, c.isNew(), "torn output after %v (%d bytes)", sig, len(got))
+					} else {
+						require.NotEqual(t, 0, code, "exit 0 but the old content is still there")
+					}
+					require.Empty(t, temps(t, f.dir), "a run stopped by %v must remove its temporary file", sig)
+				}
+				// Exit 0 means the signal was only noticed at the end: the run
+				// completed. Record it; shipseal's safety does not depend on it.
+				t.Logf("%v during %s: exit codes %v", sig, c.name, codes)
+			})
+		}
+	}
+	f.requireInputsIntact(t)
+}
