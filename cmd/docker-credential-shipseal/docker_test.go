@@ -37,10 +37,15 @@ func newDockerEnv(t *testing.T) *dockerEnv {
 	if err := os.MkdirAll(d.configDir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(d.configDir, "config.json"), []byte(`{"credsStore": "shipseal"}`+"\n"), 0o600); err != nil {
+	d.writeConfig(t, `{"credsStore": "shipseal"}`)
+	return d
+}
+
+func (d *dockerEnv) writeConfig(t *testing.T, config string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(d.configDir, "config.json"), []byte(config+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return d
 }
 
 // docker runs docker --config DIR args with stdin, returning its combined
@@ -87,10 +92,26 @@ func importImage(t *testing.T, d *dockerEnv, ref string) {
 	t.Cleanup(func() { exec.Command("docker", "rmi", "-f", ref).Run() })
 }
 
+// The whole round, with the helper as docker's store for every registry
+// (credsStore) and for this registry only (credHelpers).
 func TestDockerLoginPushPullLogout(t *testing.T) {
-	d := newDockerEnv(t)
-	password := "pw-" + randomHex(t)
-	reg := registrytest.Start(t, "robot", password)
+	for _, c := range []struct{ name, config string }{
+		{"credsStore", `{"credsStore": "shipseal"}`},
+		// A helper that does not exist would fail every step it took.
+		{"credHelpers", `{"credsStore": "no-such-helper", "credHelpers": {"%HOST%": "shipseal"}}`},
+	} {
+		config := c.config
+		t.Run(c.name, func(t *testing.T) {
+			d := newDockerEnv(t)
+			password := "pw-" + randomHex(t)
+			reg := registrytest.Start(t, "robot", password)
+			d.writeConfig(t, strings.ReplaceAll(config, "%HOST%", reg.Host))
+			loginPushPullLogout(t, d, reg, password)
+		})
+	}
+}
+
+func loginPushPullLogout(t *testing.T, d *dockerEnv, reg *registrytest.Registry, password string) {
 
 	// The team's store already holds another registry, laid out by hand;
 	// docker login must leave it exactly as it is.
