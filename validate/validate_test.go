@@ -1,0 +1,265 @@
+package validate_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/shipseal/shipseal/crypto"
+	"github.com/shipseal/shipseal/diag"
+	"github.com/shipseal/shipseal/projectkey"
+	"github.com/shipseal/shipseal/validate"
+	"github.com/stretchr/testify/require"
+)
+
+func key(t *testing.T, b byte) *crypto.Key {
+	t.Helper()
+	k, err := crypto.GenerateKey(bytes.NewReader(bytes.Repeat([]byte{b}, 32)))
+	require.NoError(t, err)
+	return k
+}
+
+func encrypt(t *testing.T, k *crypto.Key, v crypto.Version, plain []byte) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	require.NoError(t, crypto.Encrypt(&out, bytes.NewReader(plain), k, crypto.WriteOptions{Version: v}))
+	return out.Bytes()
+}
+
+func fixture(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "testdata", name))
+	require.NoError(t, err)
+	return data
+}
+
+func keyFunc(k *crypto.Key) func() (*crypto.Key, error) {
+	return func() (*crypto.Key, error) { return k, nil }
+}
+
+// codes lists a report's diagnostic codes.
+func codes(r *diag.Report) []string {
+	var out []string
+	for _, d := range r.Diagnostics {
+		out = append(out, d.Code)
+	}
+	return out
+}
+
+// rendered is a report as the user sees it, text and JSON.
+func rendered(t *testing.T, r *diag.Report) string {
+	t.Helper()
+	var text, js bytes.Buffer
+	require.NoError(t, diag.WriteText(&text, []*diag.Report{r}))
+	require.NoError(t, diag.WriteJSON(&js, []*diag.Report{r}))
+	return text.String() + js.String()
+}
+
+func TestIsEncrypted(t *testing.T) {
+	k := key(t, 1)
+	v1 := encrypt(t, k, crypto.V1, []byte("A=1\n"))
+	wrapped := []byte(string(v1[:20]) + "\r\n" + string(v1[20:]) + "\n")
+	for _, c := range []struct {
+		name string
+		data []byte
+		want bool
+	}{
+		{"v2", encrypt(t, k, crypto.V2, []byte("A=1\n")), true},
+		{"v1", v1, true},
+		{"v1 wrapped", wrapped, true},
+		{"future version", []byte("codeship:v3\nAAAA"), true},
+		{"json", []byte(`{"auths":{}}`), false},
+		{"env", []byte("A=1\nB=2\n"), false},
+		{"short base64", []byte("QUJDRA=="), false},
+		{"base64 word that is not", []byte("ThisIsJustOneLongIdentifierWithoutSpaces1"), false},
+		{"empty", nil, false},
+	} {
+		require.Equal(t, c.want, validate.IsEncrypted(c.data), c.name)
+	}
+}
+
+func TestKindFromName(t *testing.T) {
+	for name, want := range map[string]validate.Kind{
+		"prod.env.encrypted":     validate.Env,
+		".env":                   validate.Env,
+		".env.production":        validate.Env,
+		"env":                    validate.Env,
+		"environment.enc":        validate.Env,
+		"dockercfg.encrypted":    validate.Dockercfg,
+		"ci/dockercfg":           validate.Dockercfg,
+		"config.json":            validate.Dockercfg,
+		"docker-config.json.aes": validate.Dockercfg,
+		"notes.txt":              validate.Auto,
+		"codeship-services.yml":  validate.Auto,
+		"secrets/env.encrypted":  validate.Env,
+		"deploy/Config.JSON":     validate.Dockercfg,
+		"deploy/.encrypted":      validate.Auto,
+	} {
+		require.Equal(t, want, validate.KindFromName(name), name)
+	}
+	require.Equal(t, "prod.env", validate.BaseName("a/b/prod.env.encrypted"))
+	require.Equal(t, ".enc", validate.BaseName(".enc"), "a name that is only a suffix is kept")
+}
+
+func TestDetectKind(t *testing.T) {
+	require.Equal(t, validate.Dockercfg, validate.DetectKind("app.env", []byte(`{"auths":{"r.example.com":{"auth":"dTpw"}}}`)),
+		"content beats the name")
+	require.Equal(t, validate.Env, validate.DetectKind("settings", []byte("DB_HOST=db\nDB_PORT=5432\n")))
+	require.Equal(t, validate.Env, validate.DetectKind(".env", []byte("")))
+	require.Equal(t, validate.Unknown, validate.DetectKind("blob", []byte{0, 1, 2, 0xff}))
+}
+
+func TestParseKind(t *testing.T) {
+	for in, want := range map[string]validate.Kind{"auto": validate.Auto, "": validate.Auto, "dockercfg": validate.Dockercfg,
+		"ENV": validate.Env, "dotenv": validate.Env, "envfile": validate.Env} {
+		got, err := validate.ParseKind(in)
+		require.NoError(t, err, in)
+		require.Equal(t, want, got, in)
+	}
+	_, err := validate.ParseKind("yaml")
+	require.EqualError(t, err, `unknown type "yaml": want dockercfg, env or auto`)
+}
+
+// TestFilePlain: plaintext is validated by kind, never decrypted.
+func TestFilePlain(t *testing.T) {
+	r, err := validate.File("config.json", fixture(t, "dockercfg/good_dockerhub.json"), validate.Options{})
+	require.NoError(t, err)
+	require.True(t, r.Valid(), rendered(t, r))
+	require.Equal(t, string(validate.Dockercfg), r.Kind)
+	require.False(t, r.Encrypted)
+
+	r, err = validate.File("config.json", fixture(t, "dockercfg/fail_auth_mismatch.json"), validate.Options{})
+	require.NoError(t, err)
+	require.False(t, r.Valid())
+	require.Contains(t, codes(r), "DC014")
+	require.NotContains(t, rendered(t, r), "other-mismatch-pass", "the password is masked")
+}
+
+// TestFileEncrypted decrypts in memory and validates the content, for
+// both versions; the report says it was encrypted and with what version.
+func TestFileEncrypted(t *testing.T) {
+	k := key(t, 2)
+	for _, v := range []crypto.Version{crypto.V1, crypto.V2} {
+		for _, c := range []struct {
+			name, fixture string
+			kind          validate.Kind
+			valid         bool
+			code          string
+		}{
+			{"dockercfg.encrypted", "dockercfg/good_dockerhub.json", validate.Dockercfg, true, ""},
+			{"dockercfg.encrypted", "dockercfg/fail_auth_mismatch.json", validate.Dockercfg, false, "DC014"},
+			{"prod.env.encrypted", "envfile/ok_rails.env", validate.Env, true, ""},
+		} {
+			plain := fixture(t, c.fixture)
+			r, err := validate.File(c.name, encrypt(t, k, v, plain), validate.Options{Key: keyFunc(k)})
+			require.NoError(t, err)
+			require.True(t, r.Encrypted, "%v %s", v, c.fixture)
+			require.Equal(t, int(v), r.Version)
+			require.Equal(t, c.name, r.File)
+			require.Equal(t, string(c.kind), r.Kind)
+			require.Equal(t, c.valid, r.Valid(), rendered(t, r))
+			if c.code != "" {
+				require.Contains(t, codes(r), c.code)
+				require.NotContains(t, rendered(t, r), "other-mismatch-pass", "no secret in the report")
+			}
+		}
+	}
+}
+
+// TestFileEnvelopeErrors: each way an encrypted file cannot be decrypted
+// has its own code, and messages name keys by fingerprint only.
+func TestFileEnvelopeErrors(t *testing.T) {
+	right, wrong := key(t, 3), key(t, 4)
+	plain := fixture(t, "dockercfg/good_dockerhub.json")
+	v2 := encrypt(t, right, crypto.V2, plain)
+	corrupt := bytes.Clone(v2)
+	corrupt[len(corrupt)-10] ^= 0x01 // a checksum mismatch, or invalid base64
+	for _, c := range []struct {
+		name string
+		data []byte
+		key  *crypto.Key
+		code string
+	}{
+		{"wrong key v2", v2, wrong, validate.CodeWrongKey},
+		{"future version", []byte("codeship:v9\nAAAAAAAAAAAAAAAAAAAAAAAA"), right, validate.CodeVersion},
+		{"short", []byte("codeship:v2\nAAAA"), right, validate.CodeNotEncrypted},
+		{"wrong key v1", encrypt(t, right, crypto.V1, bytes.Repeat(plain, 4)), wrong, validate.CodeNotText},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := validate.File("blob.encrypted", c.data, validate.Options{Key: keyFunc(c.key)})
+			require.NoError(t, err)
+			require.False(t, r.Valid())
+			require.Equal(t, []string{c.code}, codes(r))
+			out := rendered(t, r)
+			require.NotContains(t, out, strings.TrimSpace(string(c.key.Encode())))
+			for _, secret := range []string{"b2N0b2NhdDpkY2tyX3BhdF9GYWtlNEh1YjlUb2tlbg==", "dckr_pat_Fake4Hub9Token", "index.docker.io"} {
+				require.NotContains(t, out, secret, "no plaintext in the report")
+			}
+			if c.code == validate.CodeWrongKey || c.code == validate.CodeNotText {
+				require.Contains(t, out, c.key.Fingerprint())
+				require.True(t, r.WrongKey())
+			}
+		})
+	}
+
+	r, err := validate.File("blob.encrypted", corrupt, validate.Options{Key: keyFunc(right)})
+	require.NoError(t, err)
+	require.False(t, r.Valid())
+	require.Subset(t, []string{validate.CodeChecksum, validate.CodeNotEncrypted}, codes(r))
+}
+
+// TestFileWithoutKey: without a key the envelope is still checked, the
+// content is not; NoKeyIsError makes that an error; other key errors are
+// always returned.
+func TestFileWithoutKey(t *testing.T) {
+	k := key(t, 5)
+	data := encrypt(t, k, crypto.V2, []byte("A=1\n"))
+	noKey := func() (*crypto.Key, error) { return nil, projectkey.ErrNoKey }
+
+	r, err := validate.File("x.env.encrypted", data, validate.Options{Key: noKey})
+	require.NoError(t, err)
+	require.True(t, r.Valid())
+	require.Equal(t, 2, r.Version)
+	require.Contains(t, strings.Join(r.Notes, "\n"), "content not checked: no key")
+	require.Contains(t, strings.Join(r.Notes, "\n"), "4 bytes of plaintext")
+
+	_, err = validate.File("x.env.encrypted", data, validate.Options{Key: noKey, NoKeyIsError: true})
+	require.ErrorIs(t, err, projectkey.ErrNoKey)
+
+	bad := errors.New("key file unreadable")
+	_, err = validate.File("x.env.encrypted", data, validate.Options{Key: func() (*crypto.Key, error) { return nil, bad }})
+	require.ErrorIs(t, err, bad)
+
+	// A broken envelope is reported even without a key.
+	r, err = validate.File("x.encrypted", []byte("codeship:v2\n!!!!"), validate.Options{})
+	require.NoError(t, err)
+	require.Equal(t, []string{validate.CodeNotEncrypted}, codes(r))
+}
+
+func TestStrictPromotesWarnings(t *testing.T) {
+	data := fixture(t, "dockercfg/good_unknown_fields_warn.json")
+	r, err := validate.File("config.json", data, validate.Options{})
+	require.NoError(t, err)
+	require.True(t, r.Valid())
+	_, warnings := r.Count()
+	require.Positive(t, warnings)
+
+	r, err = validate.File("config.json", data, validate.Options{Strict: true})
+	require.NoError(t, err)
+	require.False(t, r.Valid(), "--strict makes warnings errors")
+}
+
+func TestDecrypt(t *testing.T) {
+	k := key(t, 6)
+	for _, v := range []crypto.Version{crypto.V1, crypto.V2} {
+		got, gotV, err := validate.Decrypt(encrypt(t, k, v, []byte("A=1\n")), k)
+		require.NoError(t, err)
+		require.Equal(t, v, gotV)
+		require.Equal(t, "A=1\n", string(got))
+	}
+	_, _, err := validate.Decrypt(encrypt(t, k, crypto.V2, []byte("A=1\n")), key(t, 7))
+	require.ErrorIs(t, err, crypto.ErrWrongKey)
+}
