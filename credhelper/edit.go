@@ -203,10 +203,18 @@ func appendMember(data []byte, obj *object, key string, value []byte) []byte {
 		return splice(data, obj.start, obj.end, []byte("{\n"+l.indent), k, []byte(l.colon),
 			l.format(value, true, l.indent), []byte("\n"+l.closing+"}"))
 	}
-	last := obj.members[len(obj.members)-1]
-	sep := "," + l.indent
-	if l.multiline {
+	n := len(obj.members)
+	last := obj.members[n-1]
+	var sep string
+	switch {
+	case l.multiline:
 		sep = ",\n" + l.indent
+	case n >= 2: // as between the last two
+		sep = string(data[obj.members[n-2].valEnd:last.start])
+	case l.indent == "" && strings.HasSuffix(l.colon, " "): // {"a": 1} -> {"a": 1, "b": 2}
+		sep = ", "
+	default: // { "a": 1 } -> { "a": 1, "b": 2 }
+		sep = "," + l.indent
 	}
 	multiline := bytes.IndexByte(data[last.valStart:last.valEnd], '\n') >= 0
 	return splice(data, last.valEnd, last.valEnd, []byte(sep), k, []byte(l.colon), l.format(value, multiline, l.indent))

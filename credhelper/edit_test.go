@@ -47,6 +47,19 @@ func TestSetEntry(t *testing.T) {
 			want:     `{"auths":{"a.example.com":{"auth":"` + authA + `"},"new.example.com":{"auth":"` + authN + `"}},"credHelpers":{"gcr.io":"gcloud"}}`,
 		},
 		{
+			name:     "one line with spaces after colons",
+			registry: "new.example.com",
+			in:       `{"a.example.com": {"auth": "` + authA + `"}}`,
+			want:     `{"a.example.com": {"auth": "` + authA + `"}, "new.example.com": {"auth":"` + authN + `"}}`,
+		},
+		{
+			name:     "one line, separators copied from the last two",
+			registry: "new.example.com",
+			in:       `{ "auths": { "a.example.com": { "auth": "` + authA + `" } ,  "b.example.com": { "auth": "` + authB + `" } } }`,
+			want: `{ "auths": { "a.example.com": { "auth": "` + authA + `" } ,  "b.example.com": { "auth": "` + authB + `" } ,  ` +
+				`"new.example.com": {"auth":"` + authN + `"} } }`,
+		},
+		{
 			name:     "entries on one line each inside an indented object",
 			registry: "new.example.com",
 			in:       "{\n    \"auths\": {\n        \"a.example.com\": { \"auth\": \"" + authA + "\" }\n    }\n}\n",
