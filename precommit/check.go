@@ -11,6 +11,7 @@ import (
 	"github.com/shipseal/shipseal/crypto"
 	"github.com/shipseal/shipseal/diag"
 	"github.com/shipseal/shipseal/dockercfg"
+	"github.com/shipseal/shipseal/envfile"
 	"github.com/shipseal/shipseal/projectkey"
 	"github.com/shipseal/shipseal/validate"
 )
@@ -32,6 +33,11 @@ type Checker struct {
 	// in the work tree); the plaintext twin rule asks it about X.encrypted.
 	// Nil means the work tree, relative to the working directory.
 	Exists func(name string) bool
+	// AutoDialect reads plaintext .env and .env.* files in the compose
+	// dialect, since docker compose is what reads them; other env files,
+	// and every encrypted one (Codeship reads those as docker run
+	// --env-file does), are read in Validate.Dialect.
+	AutoDialect bool
 }
 
 // twinSuffixes mark an encrypted file whose plaintext twin must not be
@@ -108,7 +114,7 @@ func (c *Checker) check(name string, data []byte) (*diag.Report, error) {
 // holds docker credentials whatever its name; other files give nil, unless
 // always is set.
 func (c *Checker) plain(name string, data []byte, always bool) *diag.Report {
-	kind := validate.KindFromName(name)
+	kind := plainKindFromName(name)
 	if c.Validate.Kind != validate.Auto {
 		kind = c.Validate.Kind
 	}
@@ -125,6 +131,9 @@ func (c *Checker) plain(name string, data []byte, always bool) *diag.Report {
 	opts := c.Validate
 	opts.Kind = kind
 	opts.Strict = false // Check promotes after the hygiene rules are in
+	if base := strings.ToLower(path.Base(name)); c.AutoDialect && !always && (base == ".env" || strings.HasPrefix(base, ".env.")) {
+		opts.Dialect = envfile.Compose
+	}
 	r := validate.Plain(name, data, opts, nil)
 	if kind == validate.Dockercfg {
 		for _, reg := range realCredentials(cfg, data) {
@@ -139,6 +148,25 @@ func (c *Checker) plain(name string, data []byte, always bool) *diag.Report {
 		}
 	}
 	return r
+}
+
+// plainKindFromName is validate.KindFromName made careful for a check
+// that sees every file of a project, not only the ones named on purpose.
+func plainKindFromName(name string) validate.Kind {
+	base := strings.ToLower(path.Base(name))
+	switch kind := validate.KindFromName(name); {
+	case base == ".envrc":
+		return validate.Auto // direnv's shell script, not an env file
+	case kind == validate.Dockercfg && base == "config.json":
+		// Many programs have a config.json; docker's lives in .docker/.
+		// Elsewhere only credentials in it (see plain) make it docker's.
+		if dir := path.Base(path.Dir(name)); dir == ".docker" || dir == "docker" {
+			return kind
+		}
+		return validate.Auto
+	default:
+		return kind
+	}
 }
 
 // realCredentials returns the registries for which cfg holds a secret that

@@ -34,7 +34,7 @@ func encrypt(t testing.TB, key *crypto.Key, v crypto.Version, plain string) []by
 }
 
 func checker(key *crypto.Key, exists ...string) *precommit.Checker {
-	c := &precommit.Checker{Exists: func(name string) bool {
+	c := &precommit.Checker{AutoDialect: true, Exists: func(name string) bool {
 		for _, e := range exists {
 			if e == name {
 				return true
@@ -110,9 +110,19 @@ func TestCheck(t *testing.T) {
 		{name: "notes.txt", data: []byte("hello"), exists: []string{"notes.txt.enc"}, want: "CK003/error"},
 		{name: "big.bin", data: nil, exists: []string{"big.bin.encrypted"}, want: "CK003/error"},
 		{name: "notes.txt", data: []byte("hello"), exists: []string{"other.encrypted"}, want: "-"},
-		// Plaintext env files are validated.
+		// Plaintext env files are validated, .env ones as compose reads
+		// them (AutoDialect); direnv's .envrc is not an env file.
 		{name: ".env", data: []byte("A=1\n"), want: ""},
 		{name: "prod.env", data: []byte("A=1\n=2\n"), want: "EV005/error"},
+		{name: ".env", data: []byte("export A=1\n"), want: ""},
+		{name: ".env.local", data: []byte("export A=1\n"), want: ""},
+		{name: "prod.env", data: []byte("export A=1\n"), want: "EV008/error"},
+		{name: ".envrc", data: []byte("export A=1\nuse nix\n"), want: "-"},
+		// Many programs have a config.json: only docker's is checked as a
+		// dockercfg, others only when they hold docker credentials.
+		{name: "src/config.json", data: []byte(`{"features": {"beta": "on"}, "port": 8080}`), want: "-"},
+		{name: "src/config.json", data: []byte(`{"auths": {"registry.example.com": {"auth": "YWxpY2U6aHVudGVyMmh1bnRlcjI="}}}`), want: "CK002/error"},
+		{name: ".docker/config.json", data: []byte(`{"port": 8080}`), want: "DC010/error"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := checker(tc.key, tc.exists...).Check(tc.name, tc.data)

@@ -61,7 +61,7 @@ file encrypted with another key), 3 the project key is malformed or a
 	opts.key.register(f)
 	f.BoolVar(&opts.all, "all", false, "check every tracked file (in CI) instead of the staged ones")
 	f.StringArrayVar(&opts.allow, "allow", nil, "allow diagnostic CODE on files matching GLOB: CODE:GLOB (repeatable)")
-	f.StringVar(&opts.dialect, "dialect", "docker", "env file dialect: docker (docker run --env-file) or compose (.env)")
+	f.StringVar(&opts.dialect, "dialect", "auto", "env file dialect: docker (docker run --env-file), compose, or auto (compose for plaintext .env and .env.* files, else docker)")
 	f.BoolVar(&opts.strict, "strict", false, "treat warnings as errors")
 	f.StringVar(&opts.format, "format", "text", "output format: text or json")
 	return cmd
@@ -80,7 +80,11 @@ func runCheck(s *streams, opts *checkOptions, args []string) error {
 	if opts.all && len(args) > 0 {
 		return usageErrorf("give either files or --all, not both")
 	}
-	vopts, err := validationOptions("auto", opts.dialect, opts.strict)
+	dialect := opts.dialect
+	if dialect == "auto" {
+		dialect = "docker"
+	}
+	vopts, err := validationOptions("auto", dialect, opts.strict)
 	if err != nil {
 		return err
 	}
@@ -113,7 +117,7 @@ func runCheck(s *streams, opts *checkOptions, args []string) error {
 		}
 		return key, keyErr
 	}
-	checker := &precommit.Checker{Validate: vopts, Allow: allows}
+	checker := &precommit.Checker{Validate: vopts, Allow: allows, AutoDialect: opts.dialect == "auto"}
 
 	wd, err := os.Getwd()
 	if err != nil {
