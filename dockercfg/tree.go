@@ -77,20 +77,8 @@ func parseTree(data []byte, from int) *node {
 	return &n
 }
 
-func (p *treeParser) skipSpace(i int) int {
-	for i < len(p.data) {
-		switch p.data[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
 func (p *treeParser) value(i int) (node, int) {
-	i = p.skipSpace(i)
+	i = skipSpace(p.data, i)
 	switch c := p.data[i]; {
 	case c == '{':
 		return p.object(i)
@@ -143,19 +131,19 @@ func (p *treeParser) string(i int) (string, int) {
 
 func (p *treeParser) object(i int) (node, int) {
 	n := node{kind: kindObject, start: i}
-	i = p.skipSpace(i + 1)
+	i = skipSpace(p.data, i + 1)
 	if p.data[i] == '}' {
 		n.end = i + 1
 		return n, n.end
 	}
 	for {
-		i = p.skipSpace(i)
+		i = skipSpace(p.data, i)
 		key, keyEnd := p.string(i)
 		m := member{key: key, keyStart: i, keyEnd: keyEnd}
-		i = p.skipSpace(keyEnd) + 1 // the colon
+		i = skipSpace(p.data, keyEnd) + 1 // the colon
 		m.val, i = p.value(i)
 		n.members = append(n.members, m)
-		i = p.skipSpace(i)
+		i = skipSpace(p.data, i)
 		if p.data[i] == '}' {
 			n.end = i + 1
 			return n, n.end
@@ -166,7 +154,7 @@ func (p *treeParser) object(i int) (node, int) {
 
 func (p *treeParser) array(i int) (node, int) {
 	n := node{kind: kindArray, start: i}
-	i = p.skipSpace(i + 1)
+	i = skipSpace(p.data, i + 1)
 	if p.data[i] == ']' {
 		n.end = i + 1
 		return n, n.end
@@ -175,7 +163,7 @@ func (p *treeParser) array(i int) (node, int) {
 		var e node
 		e, i = p.value(i)
 		n.elems = append(n.elems, e)
-		i = p.skipSpace(i)
+		i = skipSpace(p.data, i)
 		if p.data[i] == ']' {
 			n.end = i + 1
 			return n, n.end
