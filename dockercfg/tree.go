@@ -131,7 +131,7 @@ func (p *treeParser) string(i int) (string, int) {
 
 func (p *treeParser) object(i int) (node, int) {
 	n := node{kind: kindObject, start: i}
-	i = skipSpace(p.data, i + 1)
+	i = skipSpace(p.data, i+1)
 	if p.data[i] == '}' {
 		n.end = i + 1
 		return n, n.end
@@ -154,7 +154,7 @@ func (p *treeParser) object(i int) (node, int) {
 
 func (p *treeParser) array(i int) (node, int) {
 	n := node{kind: kindArray, start: i}
-	i = skipSpace(p.data, i + 1)
+	i = skipSpace(p.data, i+1)
 	if p.data[i] == ']' {
 		n.end = i + 1
 		return n, n.end
