@@ -1,5 +1,0 @@
-//go:build race
-
-package dockercfg
-
-const raceEnabled = true
