@@ -187,7 +187,7 @@ func refuseInvalid(s *streams, name string, data []byte, vopts validate.Options)
 		return nil
 	}
 	if validate.IsEncrypted(data) && validate.KindFromName(name) != validate.Env {
-		return withHint(fmt.Errorf("%s is already encrypted", displayName(name)),
+		return withHint(contentError{fmt.Errorf("%s is already encrypted", displayName(name))},
 			"encrypting it again would make Codeship decrypt it to ciphertext; pass --no-validate if this is really what you want")
 	}
 	r := validate.Plain(displayName(name), data, vopts, nil)
@@ -196,7 +196,7 @@ func refuseInvalid(s *streams, name string, data []byte, vopts validate.Options)
 	}
 	if !r.Valid() {
 		diag.WriteText(s.err, []*diag.Report{r})
-		return withHint(fmt.Errorf("%s is not a valid %s: not encrypted", displayName(name), r.Kind),
+		return withHint(contentError{fmt.Errorf("%s is not a valid %s: not encrypted", displayName(name), r.Kind)},
 			"fix the problems above (`shipseal validate` shows them again), or pass --no-validate to encrypt it anyway")
 	}
 	if _, w := r.Count(); w > 0 {

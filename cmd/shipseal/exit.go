@@ -57,6 +57,13 @@ type exitError struct {
 
 func (e exitError) Error() string { return e.msg }
 
+// contentError is content that fails validation (exit 5), with its
+// message printed like any error.
+type contentError struct{ err error }
+
+func (e contentError) Error() string { return e.err.Error() }
+func (e contentError) Unwrap() error { return e.err }
+
 // errContentInvalid and errCannotDecrypt end commands whose diagnostics
 // already said what was wrong.
 var (
@@ -68,6 +75,7 @@ var (
 func exitCode(err error) int {
 	var ee exitError
 	var ue usageError
+	var ce contentError
 	switch {
 	case err == nil:
 		return exitOK
@@ -75,6 +83,8 @@ func exitCode(err error) int {
 		return ee.code
 	case errors.As(err, &ue):
 		return exitUsage
+	case errors.As(err, &ce):
+		return exitInvalid
 	case errors.Is(err, projectkey.ErrNoKey), errors.Is(err, crypto.ErrInvalidKey):
 		return exitKey
 	case errors.Is(err, crypto.ErrNotEncrypted), errors.Is(err, crypto.ErrUnsupportedVersion),
