@@ -20,14 +20,14 @@ type Allow struct {
 var codePattern = regexp.MustCompile(`^[A-Z]{2}[0-9]{3}$`)
 
 // ParseAllow parses CODE:GLOB, as in --allow CK003:testdata/**. CODE is a
-// diagnostic code (CK001, DC020, EV005, ...).
+// diagnostic code (CK001, DC020, EV005, ...), or * for every code.
 func ParseAllow(s string) (Allow, error) {
 	code, glob, ok := strings.Cut(s, ":")
 	code = strings.ToUpper(strings.TrimSpace(code))
 	if !ok || glob == "" {
 		return Allow{}, fmt.Errorf("allow rule %q is not CODE:GLOB (for example CK003:testdata/**)", s)
 	}
-	if !codePattern.MatchString(code) {
+	if code != "*" && !codePattern.MatchString(code) {
 		return Allow{}, fmt.Errorf("allow rule %q: %q is not a diagnostic code like CK001, DC020 or EV005", s, code)
 	}
 	if _, err := path.Match(strings.ReplaceAll(glob, "**", "*"), ""); err != nil {
@@ -43,7 +43,7 @@ func (a Allow) String() string { return a.Code + ":" + a.Glob }
 // slash matches the base name in any directory, as in .gitignore; "**"
 // matches any number of directories.
 func (a Allow) Matches(code, name string) bool {
-	if a.Code != code {
+	if a.Code != code && a.Code != "*" {
 		return false
 	}
 	name = path.Clean(strings.TrimPrefix(name, "./"))

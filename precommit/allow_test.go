@@ -16,6 +16,8 @@ func TestParseAllow(t *testing.T) {
 		{in: "CK003:testdata/**", want: Allow{"CK003", "testdata/**"}},
 		{in: "ev005:.env.example", want: Allow{"EV005", ".env.example"}},
 		{in: "DC020:a:b", want: Allow{"DC020", "a:b"}},
+		{in: "*:testdata/**", want: Allow{"*", "testdata/**"}},
+		{in: "CK*:x", wantErr: "is not a diagnostic code"},
 		{in: "CK001", wantErr: "is not CODE:GLOB"},
 		{in: "CK001:", wantErr: "is not CODE:GLOB"},
 		{in: "C1:x", wantErr: "is not a diagnostic code"},
@@ -54,6 +56,8 @@ func TestAllowMatches(t *testing.T) {
 		{"CK002:a/**/b", "CK002", "a/b", true},
 		{"CK002:a/**/b", "CK002", "a/x/y/b", true},
 		{"CK002:a/**/b", "CK002", "a/x/y/c", false},
+		{"*:testdata/**", "DC001", "testdata/fuzz/x", true},
+		{"*:testdata/**", "CK001", "src/x", false},
 	} {
 		a, err := ParseAllow(tc.rule)
 		if err != nil {

@@ -164,6 +164,13 @@ func plainKindFromName(name string) validate.Kind {
 			return kind
 		}
 		return validate.Auto
+	case kind == validate.Dockercfg:
+		// dockercfg, .dockercfg, prod-dockercfg.json are credential files;
+		// dockercfg_test.go and dockercfg.md are not.
+		if ext := path.Ext(base); ext == "" || ext == ".json" || strings.HasPrefix(base, ".dockercfg") {
+			return kind
+		}
+		return validate.Auto
 	default:
 		return kind
 	}

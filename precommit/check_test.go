@@ -123,6 +123,11 @@ func TestCheck(t *testing.T) {
 		{name: "src/config.json", data: []byte(`{"features": {"beta": "on"}, "port": 8080}`), want: "-"},
 		{name: "src/config.json", data: []byte(`{"auths": {"registry.example.com": {"auth": "YWxpY2U6aHVudGVyMmh1bnRlcjI="}}}`), want: "CK002/error"},
 		{name: ".docker/config.json", data: []byte(`{"port": 8080}`), want: "DC010/error"},
+		{name: "cmd/dockercfg_show.go", data: []byte("package main\n// {\"auth\": \"x\"}\n"), want: "-"},
+		{name: "docs/dockercfg.md", data: []byte("# dockercfg\n```json\n{\"auths\": {}}\n```\n"), want: "-"},
+		{name: "prod-dockercfg.json", data: []byte(`{"port": 8080}`), want: "DC010/error"},
+		{name: "deploy/.dockercfg", data: []byte(`{`), want: "DC001/error"},
+		{name: "vectors/dockercfg.plain", data: []byte(`{"quay.io": {"auth": "Ym9iOmh1bnRlcjI="}}`), want: "CK002/error"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := checker(tc.key, tc.exists...).Check(tc.name, tc.data)

@@ -60,7 +60,7 @@ file encrypted with another key), 3 the project key is malformed or a
 	f := cmd.Flags()
 	opts.key.register(f)
 	f.BoolVar(&opts.all, "all", false, "check every tracked file (in CI) instead of the staged ones")
-	f.StringArrayVar(&opts.allow, "allow", nil, "allow diagnostic CODE on files matching GLOB: CODE:GLOB (repeatable)")
+	f.StringArrayVar(&opts.allow, "allow", nil, "allow diagnostic CODE (or * for all) on files matching GLOB: CODE:GLOB (repeatable)")
 	f.StringVar(&opts.dialect, "dialect", "auto", "env file dialect: docker (docker run --env-file), compose, or auto (compose for plaintext .env and .env.* files, else docker)")
 	f.BoolVar(&opts.strict, "strict", false, "treat warnings as errors")
 	f.StringVar(&opts.format, "format", "text", "output format: text or json")
@@ -223,9 +223,11 @@ func repoInputs(repo *precommit.Repo, checker *precommit.Checker, all bool) ([]c
 var errCheckDeleted = errors.New("no such file")
 
 // checkReadFile reads a file, or returns nil content for one larger than
-// precommit.MaxSize.
+// precommit.MaxSize or not a regular file.
 func checkReadFile(name string) ([]byte, error) {
-	st, err := os.Stat(name)
+	// Lstat: a symbolic link's content is a path, not a secret (and the
+	// index holds it that way too).
+	st, err := os.Lstat(name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, errCheckDeleted
 	}
