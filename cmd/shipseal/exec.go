@@ -15,6 +15,7 @@ import (
 	"github.com/shipseal/shipseal/secretdir"
 	"github.com/shipseal/shipseal/validate"
 	"github.com/spf13/cobra"
+	"golang.org/x/sys/unix"
 )
 
 func init() { commands = append(commands, newExecCommand) }
@@ -46,10 +47,12 @@ removed when CMD ends. No plaintext env file is ever written.
 Variables from the env files override the inherited ones; later files
 override earlier ones. Signals sent to shipseal (INT, TERM, HUP, QUIT,
 USR1, USR2, WINCH) are passed on to CMD, and shipseal exits with CMD's exit
-code (128+N when a signal N ended it). Before CMD starts, shipseal's own
-exit codes apply (3 key, 4 cannot decrypt, 5 invalid content); 127 means
-CMD was not found, 126 that it could not be run. If shipseal itself is
-killed with SIGKILL, the DOCKER_CONFIG directory cannot be removed.
+code (128+N when a signal N ended it). On a terminal, Ctrl-C, QUIT and
+WINCH reach CMD from the terminal itself, once. Before CMD starts,
+shipseal's own exit codes apply (3 key, 4 cannot decrypt, 5 invalid
+content); 127 means CMD was not found, 126 that it could not be run. If
+shipseal itself is killed with SIGKILL, the DOCKER_CONFIG directory cannot
+be removed.
 
 jet has no equivalent: Codeship decrypts encrypted_env_file and
 encrypted_dockercfg_path itself, in the build.`,
@@ -151,8 +154,33 @@ func runExec(s *streams, opts *execOptions, args []string) error {
 }
 
 // forwarded are the signals exec passes on to the command.
-var forwarded = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT,
-	syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH}
+var forwarded = []os.Signal{syscall.SIGTERM, syscall.SIGHUP, syscall.SIGUSR1, syscall.SIGUSR2,
+	syscall.SIGINT, syscall.SIGQUIT, syscall.SIGWINCH}
+
+// fromTerminal are the signals a terminal sends to its whole foreground
+// process group: the command, in shipseal's group, gets them already, and
+// forwarding them too would deliver Ctrl-C twice (which "docker compose
+// up" takes as "kill now").
+var fromTerminal = map[os.Signal]bool{syscall.SIGINT: true, syscall.SIGQUIT: true, syscall.SIGWINCH: true}
+
+// forwardSignal decides whether to pass sig on; terminalForeground is
+// only asked about the terminal's signals.
+func forwardSignal(sig os.Signal, terminalForeground func() bool) bool {
+	return !fromTerminal[sig] || !terminalForeground()
+}
+
+// inTerminalForeground reports whether shipseal runs in the foreground of
+// its controlling terminal, so that the terminal's signals reach the
+// command directly.
+func inTerminalForeground() bool {
+	tty, err := os.Open("/dev/tty")
+	if err != nil {
+		return false
+	}
+	defer tty.Close()
+	pgrp, err := unix.IoctlGetInt(int(tty.Fd()), unix.TIOCGPGRP)
+	return err == nil && pgrp == unix.Getpgrp()
+}
 
 // runChild runs the command, passing signals on, and returns its exit
 // status as an exitError (nil for 0).
@@ -177,7 +205,9 @@ func runChild(s *streams, args []string, env []string) error {
 		for {
 			select {
 			case sig := <-sigs:
-				cmd.Process.Signal(sig)
+				if forwardSignal(sig, inTerminalForeground) {
+					cmd.Process.Signal(sig)
+				}
 			case <-done:
 				return
 			}

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -323,4 +325,135 @@ func TestEditCtrlCAtQuestion(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "plain.link")); err == nil {
 		t.Error("the plaintext is still on disk")
 	}
+}
+
+// countInts is a command that counts the SIGINTs it gets in $DIR/ints and
+// exits 0 a moment after the first.
+const countInts = `trap 'echo int >> "$DIR/ints"; got=1' INT
+touch "$DIR/started"
+i=0
+while [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i+1))
+	if [ -n "$got" ]; then j=$((j+1)); [ $j -gt 5 ] && exit 0; fi
+done
+exit 9
+`
+
+func execSetup(t *testing.T) (dir string, cmd *exec.Cmd) {
+	t.Helper()
+	dir = t.TempDir()
+	key := writeKey(t, dir)
+	env := filepath.Join(dir, "env")
+	os.WriteFile(env, []byte("A=1\n"), 0o600)
+	script := filepath.Join(dir, "child.sh")
+	os.WriteFile(script, []byte("#!/bin/sh\n"+countInts), 0o755)
+	cmd = exec.Command("shipseal", "exec", "--key-path", key, "--env-file", env, "--", script)
+	cmd.Env = append(os.Environ(), "DIR="+dir)
+	return dir, cmd
+}
+
+func waitStarted(t *testing.T, dir string) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(filepath.Join(dir, "started")); err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the command never started")
+		}
+	}
+}
+
+func readInts(t *testing.T, dir string) int {
+	t.Helper()
+	data, _ := os.ReadFile(filepath.Join(dir, "ints"))
+	return strings.Count(string(data), "int")
+}
+
+// On a terminal, Ctrl-C reaches the command, and exec ends with the
+// command's exit code. (That it arrives once, not also forwarded, cannot be
+// seen here: two SIGINTs so close together merge into one pending signal.
+// TestForwardSignal checks the rule.)
+func TestExecCtrlC(t *testing.T) {
+	dir, cmd := execSetup(t)
+	term := startOnTerminal(t, cmd)
+	waitStarted(t, dir)
+	term.ptmx.Write([]byte{3}) // ^C
+	if code := term.wait(t, cmd); code != 0 {
+		t.Fatalf("exec: exit %d, want the command's 0:\n%s", code, term.output())
+	}
+	if n := readInts(t, dir); n != 1 {
+		t.Errorf("the command got SIGINT %d times, want once", n)
+	}
+}
+
+// Without a terminal, a SIGINT sent to shipseal is passed on.
+func TestExecForwardsInterrupt(t *testing.T) {
+	dir, cmd := execSetup(t)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true} // no controlling terminal
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitStarted(t, dir)
+	cmd.Process.Signal(os.Interrupt)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exec: %v, want the command's exit 0\n%s", err, stderr.String())
+	}
+	if n := readInts(t, dir); n != 1 {
+		t.Errorf("the command got SIGINT %d times, want once", n)
+	}
+}
+
+func TestForwardSignal(t *testing.T) {
+	yes := func() bool { return true }
+	no := func() bool { return false }
+	for _, c := range []struct {
+		sig        os.Signal
+		foreground func() bool
+		want       bool
+	}{
+		{syscall.SIGINT, yes, false},
+		{syscall.SIGQUIT, yes, false},
+		{syscall.SIGWINCH, yes, false},
+		{syscall.SIGINT, no, true},
+		{syscall.SIGTERM, yes, true},
+		{syscall.SIGHUP, yes, true},
+		{syscall.SIGUSR1, yes, true},
+	} {
+		if got := forwardSignal(c.sig, c.foreground); got != c.want {
+			t.Errorf("forwardSignal(%v, foreground=%v) = %v, want %v", c.sig, c.foreground(), got, c.want)
+		}
+	}
+}
+
+// TestInTerminalForeground runs this test binary as a helper on a pty
+// (where it is the foreground job) and in a session without a terminal.
+func TestInTerminalForeground(t *testing.T) {
+	helper := func() *exec.Cmd {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestTerminalForegroundHelper$")
+		cmd.Env = append(os.Environ(), "SHIPSEAL_TEST_FOREGROUND_HELPER=1")
+		return cmd
+	}
+	cmd := helper()
+	term := startOnTerminal(t, cmd)
+	term.wait(t, cmd)
+	if !strings.Contains(term.output(), "foreground=true") {
+		t.Errorf("on a pty, as its foreground job: %q, want foreground=true", term.output())
+	}
+	cmd = helper()
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	out, _ := cmd.CombinedOutput()
+	if !strings.Contains(string(out), "foreground=false") {
+		t.Errorf("without a terminal: %q, want foreground=false", out)
+	}
+}
+
+func TestTerminalForegroundHelper(t *testing.T) {
+	if os.Getenv("SHIPSEAL_TEST_FOREGROUND_HELPER") != "1" {
+		t.Skip("a helper process for TestInTerminalForeground")
+	}
+	fmt.Printf("foreground=%v\n", inTerminalForeground())
 }
