@@ -52,7 +52,7 @@ func BenchmarkCFBDecryptBlocks(b *testing.B) {
 	var seed [blockSize]byte
 	b.SetBytes(int64(len(src)))
 	for b.Loop() {
-		cfbDecryptBlocks(k.block, &seed, dst, src)
+		cfbDecryptBlocks(k.block, roundKeys(k), &seed, dst, src)
 	}
 }
 

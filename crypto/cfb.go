@@ -34,10 +34,7 @@ type cfbStream struct {
 func newCFBEncrypter(k *Key, iv []byte) *cfbStream {
 	s := &cfbStream{b: k.block, used: blockSize}
 	copy(s.fb[:], iv)
-	if useAsm {
-		rk := expandKey256(&k.raw)
-		s.rk = &rk
-	}
+	s.rk = roundKeys(k)
 	return s
 }
 
@@ -117,7 +114,7 @@ func (s *cfbStream) encryptBlocks(dst, src []byte) {
 func (s *cfbStream) decryptBlocks(dst, src []byte) {
 	n := len(src)
 	if &dst[0] != &src[0] {
-		cfbDecryptBlocks(s.b, &s.fb, dst, src)
+		cfbDecryptBlocks(s.b, nil, &s.fb, dst, src)
 		copy(s.fb[:], src[n-blockSize:])
 		s.used = blockSize
 		return
@@ -139,8 +136,10 @@ func (s *cfbStream) decryptBlocks(dst, src []byte) {
 
 // cfbDecryptBlocks decrypts the whole blocks of src into dst, which must
 // not overlap it; prev is the ciphertext block before src (or the IV).
-// The block calls do not depend on each other, so they overlap in the CPU.
-func cfbDecryptBlocks(b cipher.Block, prev *[blockSize]byte, dst, src []byte) {
+// The blocks do not depend on each other: with round keys rk the assembly
+// runs eight at a time, and without them the block calls still overlap in
+// the CPU.
+func cfbDecryptBlocks(b cipher.Block, rk *[15 * blockSize]byte, prev *[blockSize]byte, dst, src []byte) {
 	n := len(src)
 	if n == 0 {
 		return
@@ -149,6 +148,11 @@ func cfbDecryptBlocks(b cipher.Block, prev *[blockSize]byte, dst, src []byte) {
 		panic("crypto: internal error: CFB decryption of a partial block")
 	}
 	dst = dst[:n]
+	if rk != nil {
+		cfbDecryptAsm(rk, dst[:blockSize], prev[:], src[:blockSize])
+		cfbDecryptAsm(rk, dst[blockSize:], src[:n-blockSize], src[blockSize:])
+		return
+	}
 	var ks [blockSize]byte
 	b.Encrypt(ks[:], prev[:])
 	for i := 0; ; i += blockSize {
@@ -161,4 +165,14 @@ func cfbDecryptBlocks(b cipher.Block, prev *[blockSize]byte, dst, src []byte) {
 		}
 		b.Encrypt(ks[:], c)
 	}
+}
+
+// roundKeys returns k's AES-256 round keys for the assembly, or nil where
+// there is none.
+func roundKeys(k *Key) *[15 * blockSize]byte {
+	if !useAsm {
+		return nil
+	}
+	rk := expandKey256(&k.raw)
+	return &rk
 }

@@ -13,4 +13,12 @@ func hasAESNI() bool
 //go:noescape
 func cfbEncryptAsm(rk *[15 * 16]byte, fb *[blockSize]byte, dst, src []byte)
 
+// cfbDecryptAsm sets each block of dst to the encryption of the same
+// block of in XOR the same block of x: CFB decryption when in is the
+// ciphertext shifted by one block. Eight blocks go through the rounds
+// together. dst must not overlap in or x.
+//
+//go:noescape
+func cfbDecryptAsm(rk *[15 * 16]byte, dst, in, x []byte)
+
 var useAsm = hasAESNI()

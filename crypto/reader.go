@@ -35,6 +35,7 @@ import (
 type Reader struct {
 	src     *bufio.Reader
 	block   cipher.Block
+	rk      *[15 * blockSize]byte // round keys for the assembly, or nil
 	version Version
 	sum     hash.Hash
 	want    [md5.Size]byte
@@ -59,7 +60,7 @@ func NewReader(src io.Reader, key *Key) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Reader{src: br, block: key.block, version: version}
+	r := &Reader{src: br, block: key.block, rk: roundKeys(key), version: version}
 
 	// The first 64 characters hold the IV and 32 bytes after it: the
 	// checksum in v2. Reading exactly that much keeps the chunks after it
@@ -221,10 +222,10 @@ func (r *Reader) startJobs() {
 		}
 		r.textOff += int64(n)
 		if r.eof && len(r.queue) == 1 {
-			j.run(r.block, true) // the only chunk: no goroutine needed
+			j.run(r.block, r.rk, true) // the only chunk: no goroutine needed
 			return
 		}
-		go j.run(r.block, r.eof)
+		go j.run(r.block, r.rk, r.eof)
 	}
 }
 
@@ -295,7 +296,7 @@ type decJob struct {
 	err   error
 }
 
-func (j *decJob) run(b cipher.Block, final bool) {
+func (j *decJob) run(b cipher.Block, rk *[15 * blockSize]byte, final bool) {
 	defer close(j.done)
 	c := j.chunk
 	n, err := b64.Decode(c.ct, c.text)
@@ -311,7 +312,7 @@ func (j *decJob) run(b cipher.Block, final bool) {
 		return
 	}
 	whole := n &^ (blockSize - 1)
-	cfbDecryptBlocks(b, &j.seed, c.plain, c.ct[:whole])
+	cfbDecryptBlocks(b, rk, &j.seed, c.plain, c.ct[:whole])
 	if whole < n {
 		// The end of the file, inside a block.
 		fb := j.seed
