@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 
 	"github.com/shipseal/shipseal/atomicfile"
 	"github.com/shipseal/shipseal/crypto"
@@ -86,7 +88,15 @@ func Prepare(names []string, opts Options) (*Set, error) {
 	}
 	set := &Set{}
 	var errs []error
+	seen := map[string]bool{}
 	for _, name := range names {
+		// A file named twice is rotated once.
+		if abs, err := filepath.Abs(name); err == nil {
+			if seen[abs] {
+				continue
+			}
+			seen[abs] = true
+		}
 		f, err := prepare(name, opts)
 		if err != nil {
 			errs = append(errs, err)
@@ -104,6 +114,9 @@ func Prepare(names []string, opts Options) (*Set, error) {
 func prepare(name string, opts Options) (*File, error) {
 	fail := func(err error) (*File, error) { return nil, &FileError{Name: name, Err: err} }
 	st, err := os.Stat(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fail(errors.New("no such file"))
+	}
 	if err != nil {
 		return fail(err)
 	}

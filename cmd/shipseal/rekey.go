@@ -119,7 +119,6 @@ func runRekey(s *streams, opts *rekeyOptions, args []string) error {
 		}
 		if len(names) == 0 {
 			infof(s.err, "no encrypted files found in the git work tree")
-			return nil
 		}
 	}
 
