@@ -24,7 +24,9 @@ func Inspect(src io.Reader) (Envelope, error) {
 	}
 	n, err := io.CopyBuffer(io.Discard, base64.NewDecoder(base64.StdEncoding, &spaceFilter{r: br}), make([]byte, chunkSize))
 	if err != nil {
-		return Envelope{}, notEncrypted(err, "")
+		// encoding/base64 reports text that stops inside a group as
+		// io.ErrUnexpectedEOF: that is a broken file, not an I/O error.
+		return Envelope{}, notEncrypted(err, "its base64 text ends inside a 4-character group (truncated or corrupt)")
 	}
 	overhead := int64(ivSize)
 	if v == V2 {
