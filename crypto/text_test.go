@@ -1,0 +1,108 @@
+package crypto_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/shipseal/shipseal/crypto"
+	"github.com/stretchr/testify/require"
+)
+
+// guard runs data through a TextGuard in writes of the given size.
+func guard(data []byte, holdBack, writeSize int) (out []byte, err error) {
+	var buf bytes.Buffer
+	g := crypto.NewTextGuard(&buf, holdBack)
+	for p := data; len(p) > 0; {
+		n := min(writeSize, len(p))
+		if _, err := g.Write(p[:n]); err != nil {
+			return buf.Bytes(), err
+		}
+		p = p[n:]
+	}
+	err = g.Close() // before reading buf: Close writes what was held back
+	return buf.Bytes(), err
+}
+
+// TestTextGuardAcceptsText: UTF-8 text passes unchanged however it is
+// split, including characters split across writes.
+func TestTextGuardAcceptsText(t *testing.T) {
+	text := []byte(strings.Repeat("DB_PASSWORD=pässwörd ✓ 日本語 🔑\r\n", 50))
+	for _, hold := range []int{0, 1, 64, 1 << 20} {
+		for _, size := range []int{1, 2, 3, 5, 7, 64, len(text)} {
+			out, err := guard(text, hold, size)
+			require.NoError(t, err, "hold %d, writes of %d", hold, size)
+			require.True(t, bytes.Equal(text, out), "hold %d, writes of %d: the text changed", hold, size)
+		}
+	}
+	out, err := guard(nil, 10, 1)
+	require.NoError(t, err)
+	require.Empty(t, out)
+}
+
+// TestTextGuardRejects: NUL, invalid UTF-8 and text ending inside a
+// character fail with ErrNotText, at the right offset, however split.
+func TestTextGuardRejects(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		data []byte
+		msg  string
+	}{
+		{"NUL", []byte("A=1\nB=\x002\n"), "NUL byte at offset 6"},
+		{"latin-1", []byte("name=J\xf6rg\n"), "invalid UTF-8 at offset 6"},
+		{"stray continuation", []byte("ok\x80"), "invalid UTF-8 at offset 2"},
+		{"overlong", []byte("x\xc0\xafy"), "invalid UTF-8 at offset 1"},
+		{"surrogate", []byte("ab\xed\xa0\x80"), "invalid UTF-8 at offset 2"},
+		{"split invalid", []byte("日本\xe8\xaa"+"x"), "invalid UTF-8 at offset 6"},
+		{"ends inside a character", []byte("key=日\xe6\x9c"), "ends inside a UTF-8 character"},
+	} {
+		for _, size := range []int{1, 2, 3, len(c.data)} {
+			_, err := guard(c.data, 0, size)
+			require.ErrorIs(t, err, crypto.ErrNotText, "%s, writes of %d", c.name, size)
+			require.Contains(t, err.Error(), c.msg, "%s, writes of %d", c.name, size)
+		}
+	}
+}
+
+// TestTextGuardHoldsBack: with a wrong key (random bytes), nothing at all
+// reaches the writer: the first holdBack bytes are checked before any is
+// passed on.
+func TestTextGuardHoldsBack(t *testing.T) {
+	for seed := range uint64(200) {
+		garbage := randomBytes(seed, 4096)
+		if utf8.Valid(garbage[:64]) && bytes.IndexByte(garbage[:64], 0) < 0 {
+			continue // astronomically unlikely
+		}
+		out, err := guard(garbage, 64, 16)
+		require.ErrorIs(t, err, crypto.ErrNotText)
+		require.Empty(t, out, "seed %d: random bytes reached the writer", seed)
+	}
+	// Text shorter than holdBack is only written at Close.
+	var buf bytes.Buffer
+	g := crypto.NewTextGuard(&buf, 100)
+	_, err := g.Write([]byte("short"))
+	require.NoError(t, err)
+	require.Zero(t, buf.Len())
+	require.NoError(t, g.Close())
+	require.Equal(t, "short", buf.String())
+}
+
+// TestTextGuardSticky: after an error every call returns it, and nothing
+// more is written.
+func TestTextGuardSticky(t *testing.T) {
+	var buf bytes.Buffer
+	g := crypto.NewTextGuard(&buf, 0)
+	_, err := g.Write([]byte("ok\x00"))
+	require.ErrorIs(t, err, crypto.ErrNotText)
+	_, err = g.Write([]byte("more text"))
+	require.ErrorIs(t, err, crypto.ErrNotText)
+	require.ErrorIs(t, g.Close(), crypto.ErrNotText)
+	require.Empty(t, buf.String())
+
+	g = crypto.NewTextGuard(&failingWriter{left: 3}, 0)
+	_, err = g.Write([]byte("hello"))
+	require.ErrorIs(t, err, errDiskFull)
+	_, err = g.Write([]byte("x"))
+	require.ErrorIs(t, err, errDiskFull)
+}
