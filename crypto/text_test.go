@@ -54,7 +54,7 @@ func TestTextGuardRejects(t *testing.T) {
 		{"stray continuation", []byte("ok\x80"), "invalid UTF-8 at offset 2"},
 		{"overlong", []byte("x\xc0\xafy"), "invalid UTF-8 at offset 1"},
 		{"surrogate", []byte("ab\xed\xa0\x80"), "invalid UTF-8 at offset 2"},
-		{"split invalid", []byte("日本\xe8\xaa"+"x"), "invalid UTF-8 at offset 6"},
+		{"split invalid", []byte("日本\xe8\xaa" + "x"), "invalid UTF-8 at offset 6"},
 		{"ends inside a character", []byte("key=日\xe6\x9c"), "ends inside a UTF-8 character"},
 	} {
 		for _, size := range []int{1, 2, 3, len(c.data)} {
