@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/shipseal/shipseal/precommit"
 	"github.com/spf13/cobra"
@@ -88,6 +89,9 @@ func runHookInstall(s *streams, opts *hookOptions) error {
 	}
 	if backup != "" {
 		warnf(s.err, "moved the existing hook to %s; shipseal hook uninstall puts it back", backup)
+	}
+	if rel, err := filepath.Rel(repo.Root, hook); err != nil || strings.HasPrefix(rel, "..") {
+		warnf(s.err, "the hook is outside this repository (core.hooksPath): it runs in every repository that uses %s", filepath.Dir(hook))
 	}
 	infof(s.err, "installed the pre-commit hook %s: every commit now runs shipseal check", hook)
 	return nil
