@@ -188,7 +188,11 @@ func TestSIGKILL(t *testing.T) {
 			leftovers := map[string]bool{}
 			for trial := range c.trials {
 				c.reset(t)
-				delay := time.Duration(rnd.Int64N(int64(full) * 11 / 10))
+				// Stratified: trial i is killed at a random point of the i-th
+				// slice of [0, 1.3 × a full run], so every case has early
+				// kills (mid-write) and late ones (around the rename).
+				slice := int64(full) * 13 / 10 / int64(c.trials)
+				delay := time.Duration(int64(trial)*slice + rnd.Int64N(slice+1))
 				cmd := command(dir, env, c.args...)
 				require.NoError(t, cmd.Start())
 				exited := make(chan error, 1)
