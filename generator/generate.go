@@ -167,6 +167,14 @@ func (g *Generator) render(p *plan, res *Result) ([]byte, error) {
 		return nil, err
 	}
 	cfg := creds.Config
+	// The file is for a CI machine: docker there would look for the helper
+	// named here and ignore the credentials written inline. (Validation
+	// already refused credHelpers entries: those registries have no
+	// credentials in the file.)
+	if cfg.CredsStore != "" {
+		g.warnf("dropping \"credsStore\": %q from %s: CI has no docker-credential-%s, and docker would ignore the credentials in the file", cfg.CredsStore, p.origin, cfg.CredsStore)
+		cfg.CredsStore = ""
+	}
 	data, err := cfg.Marshal(g.format())
 	if err != nil {
 		return nil, &hinted{fmt.Errorf("the credentials from %s cannot be written as %s: %w", p.origin, g.format(), err),

@@ -425,6 +425,35 @@ func TestModeAndFormat(t *testing.T) {
 	}
 }
 
+// A credsStore copied from a workstation would send docker on CI to a
+// helper it does not have; the generator drops it.
+func TestCredsStoreIsDropped(t *testing.T) {
+	e := env{generator.EnvAuthConfig: `{"auths": {"` + reg + `": {"auth": "` + dockercfg.EncodeAuth(user, password) + `"}},
+		"credsStore": "desktop", "psFormat": "table"}`}
+	l := &logs{}
+	out := filepath.Join(t.TempDir(), "dockercfg")
+	if _, err := newGenerator(t, e, l).Generate(context.Background(), out); err != nil {
+		t.Fatalf("%v\n%s", err, l)
+	}
+	data, _ := os.ReadFile(out)
+	cfg, err := dockercfg.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.CredsStore != "" {
+		t.Errorf("credsStore kept:\n%s", data)
+	}
+	if len(cfg.Extra) != 1 || cfg.Extra[0].Name != "psFormat" {
+		t.Errorf("other fields not kept:\n%s", data)
+	}
+	if !strings.Contains(l.String(), `dropping "credsStore": "desktop"`) {
+		t.Errorf("the log does not say what was dropped:\n%s", l)
+	}
+	if u, p := readCredentials(t, out, reg); u != user || p != password {
+		t.Errorf("wrote %s:%s", u, p)
+	}
+}
+
 // The log says which source and never holds a secret.
 func TestLogsHoldNoSecrets(t *testing.T) {
 	key, keyText := testKey(t)
