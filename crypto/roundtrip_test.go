@@ -345,3 +345,57 @@ func TestRandErrors(t *testing.T) {
 	_, err = crypto.GenerateKey(bytes.NewReader(make([]byte, 31)))
 	require.Error(t, err)
 }
+
+// TestReaderLargeReformatted re-wraps large files, and sprinkles
+// whitespace at random places, so that line breaks and spaces fall on
+// every boundary a chunked or parallel reader may have.
+func TestReaderLargeReformatted(t *testing.T) {
+	key := seededKey(t, 70)
+	sizes := []int{64<<10 - 1, 200_003, 1<<20 + 5, 3<<20 + 1}
+	if testing.Short() {
+		sizes = sizes[:2]
+	}
+	for _, v := range versions {
+		for _, size := range sizes {
+			plain := randomBytes(uint64(size)+71, size)
+			file := encryptWithIV(t, key, v, randomBytes(uint64(size)+72, 16), plain)
+			variants := map[string][]byte{
+				"64 LF":    rewrap(file, 64, "\n", "", "\n"),
+				"76 CRLF":  rewrap(file, 76, "\r\n", "\r\n", "\r\n"),
+				"sprinkle": sprinkle(file, uint64(size)),
+			}
+			for name, f := range variants {
+				t.Run(fmt.Sprintf("%v/%d/%s", v, size, name), func(t *testing.T) {
+					got, gotV, err := decryptAll(t, key, f)
+					require.NoError(t, err)
+					require.Equal(t, v, gotV)
+					require.True(t, bytes.Equal(plain, got), "re-formatting changed the plaintext")
+					r, err := crypto.NewReader(iotest.HalfReader(bytes.NewReader(f)), key)
+					require.NoError(t, err)
+					got, err = readIn(r, 4093)
+					require.NoError(t, err)
+					require.True(t, bytes.Equal(plain, got), "odd reads of a re-formatted file changed the plaintext")
+				})
+			}
+		}
+	}
+}
+
+// sprinkle inserts runs of whitespace at random points of a file's base64
+// (after the header line).
+func sprinkle(file []byte, seed uint64) []byte {
+	r := seededRand(seed)
+	head := 0
+	if bytes.HasPrefix(file, []byte(crypto.HeaderV2+"\n")) {
+		head = len(crypto.HeaderV2) + 1
+	}
+	out := append([]byte(nil), file[:head]...)
+	ws := []string{" ", "\n", "\r\n", "\t", "  \n  ", "\v\f"}
+	for _, c := range file[head:] {
+		if r.Uint64()%97 == 0 {
+			out = append(out, ws[r.Uint64()%uint64(len(ws))]...)
+		}
+		out = append(out, c)
+	}
+	return out
+}
