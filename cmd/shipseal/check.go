@@ -48,12 +48,12 @@ Allow an exception with --allow CODE:GLOB, or in an env file with a comment:
 Secrets are never printed. See docs/pre-commit.md.
 
 Exit codes: 0 fit to commit (warnings allowed), 5 errors found (including a
-file encrypted with another key), 3 the project key is malformed or a
---key-path does not exist, 2 usage (no FILE outside a git repository),
-1 failure (git or a file cannot be read).`,
+file encrypted with another key), 3 the project key is malformed or the
+--key-path or $SHIPSEAL_KEY_PATH file does not exist, 2 usage (no FILE
+outside a git repository), 1 failure (git or a file cannot be read).`,
 		Example: `  shipseal check                      # the staged files, as the git hook does
   shipseal check --all                # every tracked file, in CI
-  shipseal check --allow CK003:testdata/** --allow EV016:.env.example
+  shipseal check --allow 'CK003:testdata/**' --allow EV016:.env.example
   shipseal hook install               # run it before every commit`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runCheck(s, opts, args) },
 	}

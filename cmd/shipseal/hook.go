@@ -40,7 +40,7 @@ hook is left alone unless --force is given, and then it is moved aside to
 pre-commit.shipseal-backup, which "shipseal hook uninstall" puts back.
 --allow rules are passed on to every "shipseal check" the hook runs.`,
 		Example: `  shipseal hook install
-  shipseal hook install --allow CK003:testdata/**`,
+  shipseal hook install --allow 'CK003:testdata/**'`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runHookInstall(s, opts) },
 	}
