@@ -19,6 +19,11 @@ import (
 // source once and never see each other's half-written entries.
 const lockName = ".shipseal-generate.lock"
 
+var (
+	errCacheUnusable = errors.New("not trusted")
+	errCacheExpired  = errors.New("the cached dockercfg has expired")
+)
+
 // lockRetry is how often a waiting run tries the lock again.
 const lockRetry = 20 * time.Millisecond
 

@@ -2,7 +2,6 @@ package generator
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -191,7 +190,7 @@ func (g *Generator) render(p *plan, res *Result) ([]byte, error) {
 
 // check validates what is about to be written and returns its registries.
 func check(origin string, data []byte) ([]string, error) {
-	cfg, rep := dockercfg.Validate(origin, data, dockercfg.Options{})
+	cfg, rep := dockercfg.Validate("generated dockercfg", data, dockercfg.Options{})
 	if !rep.Valid() || cfg == nil {
 		return nil, &InvalidError{What: "the dockercfg generated from " + origin, Report: rep}
 	}
@@ -227,8 +226,3 @@ func (g *Generator) maxAge() time.Duration {
 	}
 	return g.MaxAge
 }
-
-var (
-	errCacheUnusable = errors.New("not trusted")
-	errCacheExpired  = errors.New("the cached dockercfg has expired")
-)
