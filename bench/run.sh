@@ -100,24 +100,27 @@ BYTES=$(stat -c %s "$PLAIN")
 run() {
 	local label=$1
 	shift
-	local walls=() rss=0 r line
+	local walls=() cpus=() rss=0 r line
 	for ((r = 0; r < ROUNDS; r++)); do
-		if ! "$TIME" -o "$DIR/time" -f '%e %M' "$@" >/dev/null 2>"$DIR/stderr"; then
+		if ! "$TIME" -o "$DIR/time" -f '%e %M %U %S' "$@" >/dev/null 2>"$DIR/stderr"; then
 			echo "bench: $label failed: $*" >&2
 			cat "$DIR/stderr" >&2
 			exit 1
 		fi
-		line=$(tail -1 "$DIR/time")
-		walls+=("${line% *}")
-		[ "${line#* }" -gt "$rss" ] && rss=${line#* }
+		read -r wall kib user sys < <(tail -1 "$DIR/time")
+		walls+=("$wall")
+		cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')")
+		[ "$kib" -gt "$rss" ] && rss=$kib
 	done
-	printf '%s\n' "${walls[@]}" | sort -n | awk -v label="$label" -v bytes="$BYTES" -v rss="$rss" '
+	local cpu
+	cpu=$(printf '%s\n' "${cpus[@]}" | sort -n | head -1)
+	printf '%s\n' "${walls[@]}" | sort -n | awk -v label="$label" -v bytes="$BYTES" -v rss="$rss" -v cpu="$cpu" '
 		{ w[NR] = $1 }
 		END {
 			best = w[1]; med = (NR % 2) ? w[(NR + 1) / 2] : (w[NR / 2] + w[NR / 2 + 1]) / 2
 			if (best < 0.001) best = 0.001
 			if (med < 0.001) med = 0.001
-			printf "%s %.0f %.0f %d\n", label, bytes / best / 1e6, bytes / med / 1e6, rss
+			printf "%s %.0f %.0f %d %.2f\n", label, bytes / best / 1e6, bytes / med / 1e6, rss, cpu / (bytes / 1073741824)
 		}' >>"$RESULTS"
 }
 
@@ -199,14 +202,14 @@ awk -v cfb_enc="$CFB_ENC" -v cfb_dec="$CFB_DEC" -v md5="$MD5" -v v2_enc="$V2_ENC
 	-v ver_best="$VER_BEST" -v ver_med="$VER_MED" -v true_med="$TRUE_MED" \
 	-v val_best="$VAL_BEST" -v val_med="$VAL_MED" -v cfg_kib="$CFG_KIB" '
 function verdict(ok) { if (ok) { pass++; return "PASS" } fail++; return "FAIL" }
-{ best[$1] = $2; med[$1] = $3; rss[$1] = $4 }
+{ best[$1] = $2; med[$1] = $3; rss[$1] = $4; cpu[$1] = $5 }
 END {
 	printf "references (openssl speed, 16 KiB blocks, CPU time):\n"
 	printf "  AES-256-CFB encrypt %5d MB/s   decrypt %5d MB/s   MD5 %5d MB/s\n", cfb_enc, cfb_dec, md5
 	printf "  v2 limit 1/(1/md5+1/cfb): encrypt %d MB/s, decrypt %d MB/s\n", v2_enc, v2_dec
-	printf "  openssl enc | base64 pipeline: encrypt %d MB/s, decrypt %d MB/s (best)\n\n", best["pipe-enc"], best["pipe-dec"]
+	printf "  openssl enc | base64 pipeline: encrypt %d MB/s, decrypt %d MB/s (best; CPU %.2f and %.2f s/GiB)\n\n", best["pipe-enc"], best["pipe-dec"], cpu["pipe-enc"], cpu["pipe-dec"]
 
-	printf "%-12s %8s %8s %9s %13s %8s %9s  %s\n", "run", "best", "median", "vs limit", "target", "vs pipe", "peak RSS", "result"
+	printf "%-12s %8s %8s %9s %13s %8s %9s %8s  %s\n", "run", "best", "median", "vs limit", "target", "vs pipe", "peak RSS", "CPU s/GiB", "result"
 	n = split("enc-v1 dec-v1 enc-v2 dec-v2", runs, " ")
 	lim["enc-v1"] = cfb_enc; want["enc-v1"] = 0.85
 	lim["dec-v1"] = cfb_dec; want["dec-v1"] = 1.2
@@ -217,11 +220,11 @@ END {
 		pipe = (r ~ /^enc/) ? best["pipe-enc"] : best["pipe-dec"]
 		ratio = best[r] / lim[r]; vp = best[r] / pipe
 		ok = ratio >= want[r] && vp >= 2.5 && rss[r] <= 32768
-		printf "%-12s %5d MB/s %4d MB/s %8.2fx %12s %7.1fx %6.1f MiB  %s\n", r, best[r], med[r], ratio,
-			sprintf(">= %.2fx", want[r]), vp, rss[r] / 1024, verdict(ok)
+		printf "%-12s %5d MB/s %4d MB/s %8.2fx %12s %7.1fx %6.1f MiB %9.2f  %s\n", r, best[r], med[r], ratio,
+			sprintf(">= %.2fx", want[r]), vp, rss[r] / 1024, cpu[r], verdict(ok)
 	}
 	for (r in rss) if (r ~ /-4g$/) {
-		printf "%-12s %5d MB/s %17s %13s %8s %6.1f MiB  %s\n", r, best[r], "", "RSS <= 32 MiB", "", rss[r] / 1024, verdict(rss[r] <= 32768)
+		printf "%-12s %5d MB/s %18s %13s %8s %6.1f MiB %9.2f  %s\n", r, best[r], "", "RSS <= 32 MiB", "", rss[r] / 1024, cpu[r], verdict(rss[r] <= 32768)
 	}
 	printf "\n%-34s %6.2f ms (median %.2f; /bin/true %.2f)  <= 5 ms   %s\n", "shipseal --version", ver_best, ver_med, true_med, verdict(ver_best <= 5)
 	printf "%-34s %6.2f ms (median %.2f)                 <= 20 ms  %s\n", sprintf("shipseal validate (%d KiB dockercfg)", cfg_kib), val_best, val_med, verdict(val_best <= 20)
