@@ -121,7 +121,7 @@ func (v *validator) run() *Config {
 		return nil
 	}
 	first := skipSpace(data, start)
-	if v.opts.Decrypted && data[first] != '{' && data[first] != '[' {
+	if v.opts.Decrypted && first < len(data) && data[first] != '{' && data[first] != '[' {
 		v.wrongKey(first, fmt.Sprintf("does not start like JSON (%q at %s)", data[first], v.pos(first)))
 		return nil
 	}
