@@ -3,6 +3,7 @@ package dockercfg
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"strings"
 	"unicode/utf8"
 
@@ -153,6 +154,55 @@ func addEncodedCredential(src *diag.Source, s []byte, start, end int, mark bool)
 	}
 	src.AddSecretValue(string(dec[:n]))
 	src.AddSecretValue(strings.Trim(string(dec[colon+1:n]), "\x00"))
+}
+
+// maskBareWords marks every word outside quotes that is not a JSON
+// literal (true, false, null, a number). Only broken JSON has such words:
+// a value written without quotes (`"password": hunter2`) or text pasted
+// after the document is as secret as a quoted value, and lexical masking,
+// which keys on quoted field names and strings, does not see it.
+func maskBareWords(src *diag.Source, data []byte, from int) {
+	inString := false
+	for i := from; i < len(data); i++ {
+		c := data[i]
+		switch {
+		case inString:
+			switch c {
+			case '\\':
+				i++
+			case '"', '\n':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case isJSONSeparator(c):
+		default:
+			j := i
+			for j < len(data) && data[j] != '"' && !isJSONSeparator(data[j]) {
+				j++
+			}
+			if !isJSONLiteral(data[i:j]) {
+				src.MarkSecret(i, j)
+			}
+			i = j - 1
+		}
+	}
+}
+
+func isJSONSeparator(c byte) bool {
+	switch c {
+	case ' ', '\t', '\r', '\n', '{', '}', '[', ']', ',', ':':
+		return true
+	}
+	return false
+}
+
+func isJSONLiteral(w []byte) bool {
+	switch string(w) {
+	case "true", "false", "null":
+		return true
+	}
+	return len(w) > 0 && (w[0] == '-' || w[0] >= '0' && w[0] <= '9') && json.Valid(w)
 }
 
 func isBase64(s []byte) bool {

@@ -106,6 +106,13 @@ func (v *validator) run() *Config {
 			"file starts with a UTF-8 byte order mark, which docker's JSON parser rejects")
 		start = len(utf8BOM)
 	}
+	first := skipSpace(data, start)
+	if first < len(data) && data[first] != '{' && data[first] != '[' {
+		// Not JSON at all: an env file, YAML, random bytes. Masking by
+		// field name cannot find the secrets in those, so excerpts hide
+		// everything from the first character on.
+		v.src.MarkSecret(first, len(data))
+	}
 	if at := firstNonText(data, start); at >= 0 {
 		what := fmt.Sprintf("is not text (byte 0x%02x at %s)", data[at], v.pos(at))
 		switch {
@@ -120,12 +127,12 @@ func (v *validator) run() *Config {
 		}
 		return nil
 	}
-	first := skipSpace(data, start)
 	if v.opts.Decrypted && first < len(data) && data[first] != '{' && data[first] != '[' {
 		v.wrongKey(first, fmt.Sprintf("does not start like JSON (%q at %s)", data[first], v.pos(first)))
 		return nil
 	}
 	if !json.Valid(data[start:]) {
+		maskBareWords(v.src, data, start)
 		var raw json.RawMessage
 		v.syntaxError(start, json.Unmarshal(data[start:], &raw))
 		return nil
