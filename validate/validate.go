@@ -104,7 +104,13 @@ func File(name string, data []byte, opts Options) (*diag.Report, error) {
 		r.Add(envelopeDiag(err, key))
 		return r, nil
 	}
-	inner := Plain(strings.TrimSuffix(name, filepath.Ext(name)), plain, opts, key)
+	// A v2 checksum has proved the key right: content that is not text
+	// or not JSON is then what was encrypted, not a sign of a wrong key.
+	unverified := key
+	if version == crypto.V2 {
+		unverified = nil
+	}
+	inner := Plain(strings.TrimSuffix(name, filepath.Ext(name)), plain, opts, unverified)
 	inner.File, inner.Encrypted, inner.Version = name, true, int(version)
 	return inner, nil
 }
@@ -122,8 +128,10 @@ func Decrypt(data []byte, key *crypto.Key) ([]byte, crypto.Version, error) {
 	return out.Bytes(), r.Version(), nil
 }
 
-// Plain validates plaintext. key is the key it was decrypted with, or nil
-// for a file that was never encrypted.
+// Plain validates plaintext. key is the key it was decrypted with when
+// nothing has checked that key (a v1 file), so that content that is not
+// text is reported as a wrong key; it is nil for a file that was never
+// encrypted, or whose v2 checksum matched.
 func Plain(name string, data []byte, opts Options, key *crypto.Key) *diag.Report {
 	kind := opts.Kind
 	if kind == Auto {

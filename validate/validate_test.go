@@ -263,3 +263,56 @@ func TestDecrypt(t *testing.T) {
 	_, _, err := validate.Decrypt(encrypt(t, k, crypto.V2, []byte("A=1\n")), key(t, 7))
 	require.ErrorIs(t, err, crypto.ErrWrongKey)
 }
+
+// TestFileV2ContentIsNotWrongKey: a v2 file whose checksum matched was
+// decrypted with the right key, so content that is not text or not JSON is
+// invalid content (exit 5), not a wrong key (exit 4). A v1 file has no
+// checksum: there, decrypted content that does not start like JSON is
+// reported as a wrong key (Latin-1 text still reads as Latin-1).
+func TestFileV2ContentIsNotWrongKey(t *testing.T) {
+	k := key(t, 8)
+	for _, c := range []struct {
+		name  string
+		plain []byte
+		code  string
+	}{
+		{"prod.env.encrypted", []byte("DB_PASSWORD=caf\xe9-latin1-secret\n"), "EV001"},
+		{"dockercfg.encrypted", []byte("DB_PASSWORD=not-json-secret\n"), ""},
+	} {
+		r, err := validate.File(c.name, encrypt(t, k, crypto.V2, c.plain), validate.Options{Key: keyFunc(k)})
+		require.NoError(t, err)
+		require.False(t, r.Valid(), rendered(t, r))
+		require.False(t, r.WrongKey(), "v2 %s: %s", c.name, rendered(t, r))
+		require.NotContains(t, rendered(t, r), "wrong key")
+		if c.code != "" {
+			require.Contains(t, codes(r), c.code)
+		}
+
+		if c.code == "" {
+			r, err = validate.File(c.name, encrypt(t, k, crypto.V1, c.plain), validate.Options{Key: keyFunc(k)})
+			require.NoError(t, err)
+			require.True(t, r.WrongKey(), "v1 %s: %s", c.name, rendered(t, r))
+			require.Contains(t, rendered(t, r), k.Fingerprint())
+		}
+	}
+}
+
+// TestFileKindOverride: Options.Kind (--type) beats detection by name and
+// content, for plain and encrypted files.
+func TestFileKindOverride(t *testing.T) {
+	k := key(t, 9)
+	env := []byte("A=1\nB=2\n")
+	r, err := validate.File("config.json", env, validate.Options{})
+	require.NoError(t, err)
+	require.Equal(t, string(validate.Dockercfg), r.Kind, "by name")
+	r, err = validate.File("config.json", env, validate.Options{Kind: validate.Env})
+	require.NoError(t, err)
+	require.Equal(t, string(validate.Env), r.Kind)
+	require.True(t, r.Valid(), rendered(t, r))
+
+	r, err = validate.File("blob.encrypted", encrypt(t, k, crypto.V2, env), validate.Options{Kind: validate.Dockercfg, Key: keyFunc(k)})
+	require.NoError(t, err)
+	require.Equal(t, string(validate.Dockercfg), r.Kind)
+	require.False(t, r.Valid())
+	require.NotContains(t, rendered(t, r), "A=1", "the decrypted content is not shown")
+}
