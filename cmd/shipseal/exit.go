@@ -103,7 +103,11 @@ func defaultHint(err error) string {
 			"or point to it with --key-path or $SHIPSEAL_KEY_PATH; for a new project, create one with `shipseal keygen`"
 	case errors.Is(err, crypto.ErrInvalidKey):
 		return "codeship.aes must hold the base64 text of a 32-byte key, exactly as Codeship's project settings give it"
-	case errors.Is(err, crypto.ErrWrongKey), errors.Is(err, crypto.ErrChecksum), errors.Is(err, crypto.ErrNotText):
+	case errors.Is(err, crypto.ErrChecksum):
+		// A wrong v2 key fails on the checksum's first bytes (ErrWrongKey):
+		// a mismatch at the end means the file itself changed.
+		return "the file is corrupt (edited by hand, cut short, or a merge conflict?): restore it from git, or encrypt the plaintext again"
+	case errors.Is(err, crypto.ErrWrongKey), errors.Is(err, crypto.ErrNotText):
 		return "check that the key is this project's (each Codeship project has its own key); " +
 			"if the file was encrypted with another project's key, re-encrypt it with `shipseal encrypt`"
 	case errors.Is(err, crypto.ErrNotEncrypted):
