@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io/fs"
 
 	"github.com/shipseal/shipseal/atomicfile"
@@ -55,7 +56,9 @@ func runKeygen(s *streams, opts *keygenOptions) error {
 	}
 	if err := atomicfile.WriteFile(opts.output, key.Encode(), 0o600, o...); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return withHint(err, "a key encrypts files: replacing it makes them unreadable. Use --force if you really mean it, or -o to write elsewhere")
+			// Not err itself: it would say "already exists" twice.
+			return withHint(fmt.Errorf("%s already exists; keygen does not replace a key", opts.output),
+				"files encrypted with that key become unreadable without it: pass --force if you really mean to replace it, or -o PATH to write elsewhere")
 		}
 		return err
 	}
