@@ -196,7 +196,7 @@ func refuseInvalid(s *streams, name string, data []byte, vopts validate.Options)
 	}
 	if !r.Valid() {
 		diag.WriteText(s.err, []*diag.Report{r})
-		return withHint(contentError{fmt.Errorf("%s is not a valid %s: not encrypted", displayName(name), r.Kind)},
+		return withHint(contentError{fmt.Errorf("%s is not a valid %s file, so it was not encrypted", displayName(name), r.Kind)},
 			"fix the problems above (`shipseal validate` shows them again), or pass --no-validate to encrypt it anyway")
 	}
 	if _, w := r.Count(); w > 0 {
