@@ -59,10 +59,18 @@ func BenchmarkCFBDecryptBlocks(b *testing.B) {
 func BenchmarkBase64Encode(b *testing.B) {
 	src := benchData(encChunkSize)
 	dst := make([]byte, encodedChunkSize)
-	b.SetBytes(int64(len(src)))
-	for b.Loop() {
-		b64.Encode(dst, src)
-	}
+	b.Run("stdlib", func(b *testing.B) {
+		b.SetBytes(int64(len(src)))
+		for b.Loop() {
+			b64.Encode(dst, src)
+		}
+	})
+	b.Run("pairs", func(b *testing.B) {
+		b.SetBytes(int64(len(src)))
+		for b.Loop() {
+			encodeBase64(dst, src)
+		}
+	})
 }
 
 func BenchmarkBase64Decode(b *testing.B) {

@@ -162,3 +162,27 @@ func TestCFBDecryptBlocks(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodeBase64 compares the Writer's encoder with encoding/base64 for
+// every length up to 300 and a large buffer.
+func TestEncodeBase64(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	src := make([]byte, 1<<16+5)
+	for i := range src {
+		src[i] = byte(rng.Uint32())
+	}
+	for n := 0; n <= 300; n++ {
+		checkEncode(t, src[len(src)-n:])
+	}
+	checkEncode(t, src)
+}
+
+func checkEncode(t *testing.T, src []byte) {
+	t.Helper()
+	want := b64.EncodeToString(src)
+	got := make([]byte, b64.EncodedLen(len(src)))
+	encodeBase64(got, src)
+	if string(got) != want {
+		t.Fatalf("%d bytes: encodeBase64 differs from encoding/base64", len(src))
+	}
+}

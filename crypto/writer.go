@@ -263,7 +263,7 @@ func (c *encChunk) encode(dst io.Writer, prefix []byte, j, prev *encJob) {
 	out := append(c.out[:0], prefix...)
 	n := b64.EncodedLen(len(c.raw))
 	out = out[:len(prefix)+n]
-	b64.Encode(out[len(prefix):], c.raw)
+	encodeBase64(out[len(prefix):], c.raw)
 	c.out = out
 	if prev != nil {
 		<-prev.done
