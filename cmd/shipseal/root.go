@@ -58,5 +58,9 @@ func execute(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
+	if _, _, ferr := root.Find(args); ferr != nil {
+		// cobra's own error for a mistyped command is a usage error.
+		err = usageErrorf("%v", err)
+	}
 	return report(stderr, err)
 }
