@@ -170,7 +170,7 @@ func cfbDecryptBlocks(b cipher.Block, rk *[15 * blockSize]byte, prev *[blockSize
 // roundKeys returns k's AES-256 round keys for the assembly, or nil where
 // there is none.
 func roundKeys(k *Key) *[15 * blockSize]byte {
-	if !useAsm {
+	if !useAsm() {
 		return nil
 	}
 	rk := expandKey256(&k.raw)

@@ -2,6 +2,8 @@
 
 package crypto
 
+import "sync"
+
 // hasAESNI reports whether the CPU has the AES-NI instructions.
 func hasAESNI() bool
 
@@ -21,4 +23,7 @@ func cfbEncryptAsm(rk *[15 * 16]byte, fb *[blockSize]byte, dst, src []byte)
 //go:noescape
 func cfbDecryptAsm(rk *[15 * 16]byte, dst, in, x []byte)
 
-var useAsm = hasAESNI()
+// useAsm reports whether the assembly can run. It is asked on first use,
+// not at start-up: under a hypervisor CPUID traps, and most runs of the
+// command never encrypt.
+var useAsm = sync.OnceValue(hasAESNI)

@@ -2,7 +2,7 @@
 
 package crypto
 
-const useAsm = false
+func useAsm() bool { return false }
 
 func cfbEncryptAsm(rk *[15 * 16]byte, fb *[blockSize]byte, dst, src []byte) {
 	panic("crypto: internal error: no CFB assembly on this platform")

@@ -34,7 +34,7 @@ func TestCFBMatchesStdlib(t *testing.T) {
 		cipher.NewCFBEncrypter(k.block, iv).XORKeyStream(want, plain) //nolint:staticcheck // the reference
 
 		for _, asm := range []bool{false, true} {
-			if asm && !useAsm {
+			if asm && !useAsm() {
 				continue
 			}
 			enc := newCFBEncrypter(k, iv)
@@ -77,7 +77,7 @@ func feed(rng *rand.Rand, s *cfbStream, data []byte, inPlace bool) []byte {
 // TestExpandKey256 checks the key schedule through the assembly: the
 // first CFB block of a zero plaintext is the encryption of the IV.
 func TestExpandKey256(t *testing.T) {
-	if !useAsm {
+	if !useAsm() {
 		t.Skip("no CFB assembly on this platform; the portable path uses crypto/aes")
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
