@@ -209,7 +209,7 @@ END {
 	printf "  v2 limit 1/(1/md5+1/cfb): encrypt %d MB/s, decrypt %d MB/s\n", v2_enc, v2_dec
 	printf "  openssl enc | base64 pipeline: encrypt %d MB/s, decrypt %d MB/s (best; CPU %.2f and %.2f s/GiB)\n\n", best["pipe-enc"], best["pipe-dec"], cpu["pipe-enc"], cpu["pipe-dec"]
 
-	printf "%-12s %8s %8s %9s %13s %8s %9s %8s  %s\n", "run", "best", "median", "vs limit", "target", "vs pipe", "peak RSS", "CPU s/GiB", "result"
+	printf "%-12s %8s %8s %9s %13s %8s %9s %8s  %s\n", "run", "best", "median", "vs limit", "target", "vs pipe", "peak RSS", "CPU s/GiB", "limit pipe RSS"
 	n = split("enc-v1 dec-v1 enc-v2 dec-v2", runs, " ")
 	lim["enc-v1"] = cfb_enc; want["enc-v1"] = 0.85
 	lim["dec-v1"] = cfb_dec; want["dec-v1"] = 1.2
@@ -219,15 +219,17 @@ END {
 		r = runs[i]
 		pipe = (r ~ /^enc/) ? best["pipe-enc"] : best["pipe-dec"]
 		ratio = best[r] / lim[r]; vp = best[r] / pipe
-		ok = ratio >= want[r] && vp >= 2.5 && rss[r] <= 32768
+		# Three targets per run, each counted: the CPU limit, 2.5x the
+		# pipeline, RSS.
+		res = verdict(ratio >= want[r]) " " verdict(vp >= 2.5) " " verdict(rss[r] <= 32768)
 		printf "%-12s %5d MB/s %4d MB/s %8.2fx %12s %7.1fx %6.1f MiB %9.2f  %s\n", r, best[r], med[r], ratio,
-			sprintf(">= %.2fx", want[r]), vp, rss[r] / 1024, cpu[r], verdict(ok)
+			sprintf(">= %.2fx", want[r]), vp, rss[r] / 1024, cpu[r], res
 	}
 	for (r in rss) if (r ~ /-4g$/) {
 		printf "%-12s %5d MB/s %18s %13s %8s %6.1f MiB %9.2f  %s\n", r, best[r], "", "RSS <= 32 MiB", "", rss[r] / 1024, cpu[r], verdict(rss[r] <= 32768)
 	}
 	printf "\n%-34s %6.2f ms (median %.2f; /bin/true %.2f)  <= 5 ms   %s\n", "shipseal --version", ver_best, ver_med, true_med, verdict(ver_best <= 5)
 	printf "%-34s %6.2f ms (median %.2f)                 <= 20 ms  %s\n", sprintf("shipseal validate (%d KiB dockercfg)", cfg_kib), val_best, val_med, verdict(val_best <= 20)
-	printf "\n%d passed, %d failed (best of each; a target is the ratio to openssl speed, at least 2.5x the pipeline, and RSS <= 32 MiB)\n", pass, fail
+	printf "\n%d passed, %d failed (best round of each)\n", pass, fail
 	exit fail > 0
 }' "$RESULTS"
