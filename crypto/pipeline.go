@@ -69,11 +69,3 @@ func (c *crcCheck) write(p []byte) {
 
 func (c *crcCheck) sum() uint64 { return uint64(c.c)<<32 | uint64(c.ieee) }
 func (c *crcCheck) ok() bool    { return c.sum() == c.want }
-
-// crcWriter feeds a crcCheck as an io.Writer.
-type crcWriter struct{ c *crcCheck }
-
-func (w crcWriter) Write(p []byte) (int, error) {
-	w.c.write(p)
-	return len(p), nil
-}

@@ -311,16 +311,15 @@ func Encrypt(dst io.Writer, src io.ReadSeeker, key *Key, opts WriteOptions) erro
 		if err != nil {
 			return fmt.Errorf("reading the input: %w", err)
 		}
-		h, c := md5.New(), &crcCheck{}
-		buf := make([]byte, encChunkSize)
-		if _, err := io.CopyBuffer(io.MultiWriter(h, crcWriter{c}), onlyReader{src}, buf); err != nil {
+		sum, crc, err := hashInput(src)
+		if err != nil {
 			return fmt.Errorf("reading the input: %w", err)
 		}
 		if _, err := src.Seek(start, io.SeekStart); err != nil {
 			return fmt.Errorf("reading the input: %w", err)
 		}
-		opts.Checksum = h.Sum(nil)
-		w, err = newWriter(dst, key, opts, &crcCheck{want: c.sum()})
+		opts.Checksum = sum
+		w, err = newWriter(dst, key, opts, &crcCheck{want: crc})
 		if err != nil {
 			return err
 		}
@@ -333,5 +332,42 @@ func Encrypt(dst io.Writer, src io.ReadSeeker, key *Key, opts WriteOptions) erro
 	return w.Close()
 }
 
-// onlyReader hides WriterTo/ReaderFrom so io.CopyBuffer uses our buffer.
-type onlyReader struct{ io.Reader }
+// hashInput returns the MD5 and the CRC pair of everything src yields.
+// MD5 is serial and the slowest part, so it alone runs in the calling
+// goroutine; reading and the CRCs run ahead of it in another, through a
+// few recycled buffers.
+func hashInput(src io.Reader) ([]byte, uint64, error) {
+	type block struct {
+		b   []byte
+		err error
+	}
+	const depth = 4
+	free, full := make(chan []byte, depth), make(chan block, depth)
+	for range depth {
+		free <- make([]byte, encChunkSize)
+	}
+	c := &crcCheck{}
+	go func() {
+		for b := range free {
+			n, err := io.ReadFull(src, b)
+			c.write(b[:n])
+			full <- block{b[:n], err}
+			if err != nil {
+				return // the last block: the reader stops here
+			}
+		}
+	}()
+	h := md5.New()
+	for {
+		blk := <-full
+		h.Write(blk.b)
+		switch blk.err {
+		case nil:
+			free <- blk.b[:cap(blk.b)]
+		case io.EOF, io.ErrUnexpectedEOF:
+			return h.Sum(nil), c.sum(), nil
+		default:
+			return nil, 0, blk.err
+		}
+	}
+}
