@@ -62,3 +62,33 @@ func TestHashInputReadError(t *testing.T) {
 type errReader struct{ err error }
 
 func (r errReader) Read([]byte) (int, error) { return 0, r.err }
+
+// TestReaderTextAfterPadding: padding ends the base64, so text after it
+// is an error, whether the padding falls inside the first characters, in
+// a chunk, or exactly at the end of a chunk (where each chunk decodes
+// cleanly on its own and only the Reader can tell).
+func TestReaderTextAfterPadding(t *testing.T) {
+	k, err := newKey(bytes.Repeat([]byte{2}, KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A payload (IV and ciphertext) of 3n-1 bytes ends in one "=".
+	atChunkEnd := (headText+decChunkText)/4*3 - 1 - ivSize
+	for _, size := range []int{10, 1000, atChunkEnd} {
+		var file bytes.Buffer
+		if err := Encrypt(&file, bytes.NewReader(benchData(size)), k, WriteOptions{Version: V1}); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasSuffix(file.Bytes(), []byte("=")) {
+			t.Fatalf("%d bytes: the test needs a padded file", size)
+		}
+		file.WriteString("QUJD")
+		r, err := NewReader(bytes.NewReader(file.Bytes()), k)
+		if err == nil {
+			_, err = io.Copy(io.Discard, r)
+		}
+		if !errors.Is(err, ErrNotEncrypted) {
+			t.Errorf("%d bytes, then text after the padding: got %v, want ErrNotEncrypted", size, err)
+		}
+	}
+}

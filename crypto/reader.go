@@ -202,7 +202,7 @@ func (r *Reader) startJobs() {
 			r.eof = true
 		case n > 0 && r.padded:
 			// Padding ends the base64; text after it is not ours.
-			j.err = fmt.Errorf("%w: invalid base64 near byte %d of the encoded data", ErrNotEncrypted, r.textOff)
+			j.err = fmt.Errorf("%w: invalid base64 near byte %d of the encoded data", ErrNotEncrypted, r.textOff+1)
 			r.eof = true
 		}
 		if j.err != nil {
