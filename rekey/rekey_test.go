@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/shipseal/shipseal/crypto"
@@ -107,7 +108,7 @@ func TestAllOrNothing(t *testing.T) {
 	names := []string{filepath.Join(dir, "1"), filepath.Join(dir, "2"), filepath.Join(dir, "3"), filepath.Join(dir, "4")}
 	seal(t, names[0], []byte("A=1\n"), old, crypto.V2)
 	seal(t, names[1], []byte("B=2\n"), other, crypto.V2)
-	seal(t, names[2], []byte("C=3\n"), other, crypto.V1)
+	seal(t, names[2], []byte(strings.Repeat("C=3\n", 32)), other, crypto.V1)
 	seal(t, names[3], []byte("=invalid\n"), old, crypto.V2)
 	var before [][]byte
 	for _, n := range names {
