@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 	"github.com/shipseal/shipseal/diag"
 	"github.com/shipseal/shipseal/dockercfg"
 	"github.com/shipseal/shipseal/projectkey"
+	"github.com/shipseal/shipseal/validate"
 )
 
 // EnvStore names the encrypted dockercfg the helper serves.
@@ -67,12 +67,7 @@ func read(path string, key func() (*crypto.Key, error)) (*contents, error) {
 	if c.key, err = key(); err != nil {
 		return nil, fmt.Errorf("cannot decrypt the credential store %s: %w", path, err)
 	}
-	r, err := crypto.NewReader(bytes.NewReader(data), c.key)
-	if err == nil {
-		c.plain, err = io.ReadAll(r)
-		c.version = r.Version()
-	}
-	if err != nil {
+	if c.plain, c.version, err = validate.Decrypt(data, c.key); err != nil {
 		return nil, c.decryptError(err)
 	}
 	c.cfg, err = parse(c.plain, c.key)
