@@ -1,6 +1,7 @@
 package crypto
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -93,6 +94,10 @@ func (g *TextGuard) check(p []byte) error {
 		g.tail = nil
 	}
 	for i := 0; i < len(p); {
+		i += asciiPrefix(p[i:])
+		if i == len(p) {
+			break
+		}
 		c := p[i]
 		switch {
 		case c == 0:
@@ -111,4 +116,21 @@ func (g *TextGuard) check(p []byte) error {
 		}
 	}
 	return nil
+}
+
+// asciiPrefix returns the length of p's longest prefix, in whole 8-byte
+// words, of ASCII bytes other than NUL: text is mostly ASCII, and a word at
+// a time checks it several times faster than a byte at a time.
+func asciiPrefix(p []byte) int {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	n := 0
+	for ; len(p)-n >= 8; n += 8 {
+		x := binary.LittleEndian.Uint64(p[n:])
+		// x&hi: a byte ≥ 0x80; (x-lo)&^x&hi: a zero byte (exact once no
+		// byte has its top bit set).
+		if (x|(x-lo)&^x)&hi != 0 {
+			break
+		}
+	}
+	return n
 }

@@ -2,6 +2,7 @@ package crypto_test
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -105,4 +106,35 @@ func TestTextGuardSticky(t *testing.T) {
 	require.ErrorIs(t, err, errDiskFull)
 	_, err = g.Write([]byte("x"))
 	require.ErrorIs(t, err, errDiskFull)
+}
+
+// FuzzTextGuard: whatever the data and however it is split into writes, the
+// guard accepts exactly NUL-free valid UTF-8 and passes it on unchanged.
+func FuzzTextGuard(f *testing.F) {
+	f.Add([]byte("USER=ci\nPASSWORD=héllo wörld ✓\n"), uint8(3))
+	f.Add([]byte("abcdefgh\x00ijklmnop"), uint8(8))
+	f.Add([]byte("abcdefg\xc3"), uint8(1))
+	f.Add([]byte("0123456789abcdef\xff"), uint8(16))
+	f.Fuzz(func(t *testing.T, data []byte, split uint8) {
+		out, err := guard(data, 5, int(split)+1)
+		want := utf8.Valid(data) && bytes.IndexByte(data, 0) < 0
+		if want {
+			require.NoError(t, err)
+			require.True(t, bytes.Equal(data, out), "the guard changed the text")
+		} else {
+			require.ErrorIs(t, err, crypto.ErrNotText)
+		}
+	})
+}
+
+func BenchmarkTextGuard(b *testing.B) {
+	line := []byte("REGISTRY_PASSWORD=correct-horse-battery-staple # deja vu\n")
+	data := bytes.Repeat(line, (1<<20)/len(line))
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		g := crypto.NewTextGuard(io.Discard, 0)
+		if _, err := g.Write(data); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
