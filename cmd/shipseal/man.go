@@ -1,3 +1,9 @@
+//go:build man
+
+// The man command is built only with -tags man (make man), so that cobra's
+// man page generator and the markdown and YAML packages it pulls in stay
+// out of the shipped binary: their package inits cost start-up time.
+
 package main
 
 import (
@@ -20,7 +26,7 @@ func newManCommand(s *streams) *cobra.Command {
 		Long: `Write shipseal.1, shipseal-encrypt.1, ... into DIR, generated from the
 commands' own help. The date is $SOURCE_DATE_EPOCH when set, so that the
 pages are reproducible.`,
-		Example: `  shipseal man man/ && man man/shipseal-edit.1`,
+		Example: `  go run -tags man ./cmd/shipseal man man/ && man man/shipseal-edit.1`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageErrorf("man takes one DIR")
