@@ -196,6 +196,35 @@ func TestProgressThreshold(t *testing.T) {
 	}
 }
 
+// The bar is one line, redrawn in place after a carriage return, that
+// Finish clears.
+func TestProgressLine(t *testing.T) {
+	var buf bytes.Buffer
+	p := &progress{w: &buf, what: "encrypt", total: 100 << 20, start: time.Now().Add(-2 * time.Second)}
+	p.Set64(50 << 20)
+	line := buf.String()
+	if !regexp.MustCompile(`^\rshipseal: encrypt  50% \|={10} {10}\| 50/100 MiB, 2[45] MiB/s$`).MatchString(line) {
+		t.Errorf("half way, after 2 s, the bar is\n%q", line)
+	}
+	buf.Reset()
+	p.Finish()
+	if want := "\r" + strings.Repeat(" ", len(line)-1) + "\r"; buf.String() != want {
+		t.Errorf("Finish wrote %q, want %q", buf.String(), want)
+	}
+	buf.Reset()
+	p.drawn = time.Time{}
+	p.Add64(1)
+	if buf.Len() != 0 {
+		t.Errorf("the bar was drawn again after Finish: %q", buf.String())
+	}
+
+	p = &progress{w: &buf, what: "decrypt", total: 4 << 30, start: time.Now()}
+	p.Set64(1 << 30)
+	if want := "\rshipseal: decrypt  25% |=====               | 1.0/4.0 GiB"; buf.String() != want {
+		t.Errorf("at 1 GiB of 4, the bar is\n%q, want\n%q", buf.String(), want)
+	}
+}
+
 func sameContent(t *testing.T, a, b string) bool {
 	t.Helper()
 	da, err := os.ReadFile(a)
