@@ -1,11 +1,15 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/shipseal/shipseal/crypto"
@@ -42,7 +46,11 @@ func newExecCommand(s *streams) *cobra.Command {
 memory) added to its environment, and with --dockercfg, DOCKER_CONFIG set
 to a private temporary directory (0700, on /dev/shm when there is one)
 holding the decrypted credentials as config.json (0600); the directory is
-removed when CMD ends. No plaintext env file is ever written.
+removed when CMD ends. No plaintext env file is ever written. The rest of
+your docker setup still applies: that config.json also gets the settings
+of your own ($DOCKER_CONFIG or ~/.docker) that the dockercfg lacks
+(current context, proxies, ...; never its credentials), and your CLI
+plugins, contexts and buildx state are linked into the directory.
 
 Variables from the env files override the inherited ones; later files
 override earlier ones. Signals sent to shipseal (INT, TERM, HUP, QUIT,
@@ -145,12 +153,125 @@ func runExec(s *streams, opts *execOptions, args []string) error {
 			return err
 		}
 		defer dir.Remove()
+		user := userDockerConfigDir()
+		if data, err = withUserSettings(data, user); err != nil {
+			warnf(s.err, "%v; %s runs without them", err, args[0])
+		}
 		if _, err := dir.WriteFile("config.json", data); err != nil {
 			return fmt.Errorf("writing the docker config: %w", err)
+		}
+		if err := linkUserDockerConfig(dir, user); err != nil {
+			warnf(s.err, "%v; %s runs without them", err, args[0])
 		}
 		env = append(env, "DOCKER_CONFIG="+dir.Path())
 	}
 	return runChild(s, args, env)
+}
+
+// userDockerConfigDir is the docker configuration directory the command
+// would use without exec, as docker/cli's config.Dir finds it:
+// $DOCKER_CONFIG, else ~/.docker. It is "" when there is none.
+func userDockerConfigDir() string {
+	dir := os.Getenv("DOCKER_CONFIG")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return ""
+		}
+		dir = filepath.Join(home, ".docker")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+		return ""
+	}
+	return abs
+}
+
+// credentialFields are the top-level fields of a config.json that say
+// where credentials are. The user's own are not carried over: the command
+// must use the dockercfg's credentials, as CI would.
+var credentialFields = []string{"auths", "credsStore", "credHelpers"}
+
+// withUserSettings adds to cfg (a config.json) the settings of the user's
+// own config.json in dir that cfg does not set, credentials excepted: the
+// current docker context, proxies, plugin settings and the like, so that
+// docker behaves under exec as it does for the user (the same engine, the
+// same proxies), with the dockercfg's credentials. Docker matches field
+// names in any letter case, and so does this. On an error, cfg is
+// returned unchanged.
+func withUserSettings(cfg []byte, dir string) ([]byte, error) {
+	if dir == "" {
+		return cfg, nil
+	}
+	name := filepath.Join(dir, "config.json")
+	userData, err := os.ReadFile(name)
+	if errors.Is(err, os.ErrNotExist) {
+		return cfg, nil
+	}
+	if err != nil {
+		return cfg, fmt.Errorf("cannot read docker's settings (current context, proxies) from %s: %w", name, err)
+	}
+	var user map[string]json.RawMessage
+	if err := json.Unmarshal(userData, &user); err != nil {
+		return cfg, fmt.Errorf("cannot read docker's settings (current context, proxies) from %s: it is not a JSON object", name)
+	}
+	var merged map[string]json.RawMessage
+	if err := json.Unmarshal(cfg, &merged); err != nil {
+		return cfg, fmt.Errorf("cannot add docker's settings to the dockercfg: %w", err)
+	}
+	set := func(field string) bool {
+		for k := range merged {
+			if strings.EqualFold(k, field) {
+				return true
+			}
+		}
+		return false
+	}
+	added := false
+	for field, value := range user {
+		if slices.ContainsFunc(credentialFields, func(c string) bool { return strings.EqualFold(c, field) }) || set(field) {
+			continue
+		}
+		merged[field] = value
+		added = true
+	}
+	if !added {
+		return cfg, nil
+	}
+	out, err := json.MarshalIndent(merged, "", "\t")
+	if err != nil {
+		return cfg, fmt.Errorf("cannot add docker's settings to the dockercfg: %w", err)
+	}
+	return append(out, '\n'), nil
+}
+
+// linkUserDockerConfig makes everything else in the user's docker
+// configuration directory (cli-plugins, contexts, buildx, ...) appear in
+// dir through symbolic links, so that per-user CLI plugins (docker compose
+// and buildx are often installed there) and contexts keep working.
+// Removing dir removes the links, not what they point to.
+func linkUserDockerConfig(dir *secretdir.Dir, user string) error {
+	if user == "" {
+		return nil
+	}
+	entries, err := os.ReadDir(user)
+	if err != nil {
+		return fmt.Errorf("cannot read docker's configuration directory %s (plugins, contexts): %w", user, err)
+	}
+	for _, e := range entries {
+		// config.json is the dockercfg's; docker saves it through
+		// temporary files named config.json*.
+		if strings.HasPrefix(e.Name(), "config.json") {
+			continue
+		}
+		if err := os.Symlink(filepath.Join(user, e.Name()), dir.Join(e.Name())); err != nil {
+			return fmt.Errorf("cannot link docker's %s (plugins, contexts): %w", filepath.Join(user, e.Name()), err)
+		}
+	}
+	return nil
 }
 
 // forwarded are the signals exec passes on to the command.
