@@ -296,6 +296,40 @@ func TestErase(t *testing.T) {
 	}
 }
 
+// A store that docker itself would read serves every registry, even with
+// an entry that shipseal validate faults: a username beside auth that
+// disagrees with it (docker uses auth), an auth with an empty password.
+func TestServesAStoreDockerReads(t *testing.T) {
+	f := newFixture(t)
+	f.seal(`{"auths": {
+		"a.example.com": {"auth": "`+base64Of("alice:pw-a")+`", "username": "old-alice"},
+		"b.example.com": {"auth": "`+base64Of("bob:")+`"},
+		"c.example.com": {"auth": "`+base64Of("carol:pw-c")+`"}
+	}}`, crypto.V2)
+	if user, secret := f.get("a.example.com"); user != "alice" || secret != "pw-a" {
+		t.Errorf("get a.example.com = %q, %q; want auth's alice, pw-a, as docker uses", user, secret)
+	}
+	if _, _, err := f.h.Get("b.example.com"); !credentials.IsErrCredentialsNotFound(err) {
+		t.Errorf("get b.example.com (empty password): err = %v, want credentials not found", err)
+	}
+	if user, _ := f.get("c.example.com"); user != "carol" {
+		t.Errorf("get c.example.com = %q", user)
+	}
+	if list, err := f.h.List(); err != nil || fmt.Sprint(list) != fmt.Sprint(map[string]string{"a.example.com": "alice", "c.example.com": "carol"}) {
+		t.Errorf("list = %v, %v", list, err)
+	}
+	f.add("b.example.com", "bob", "pw-b")
+	if user, secret := f.get("b.example.com"); user != "bob" || secret != "pw-b" {
+		t.Errorf("get b.example.com after store = %q, %q", user, secret)
+	}
+	if err := f.h.Delete("c.example.com"); err != nil {
+		t.Errorf("erase c.example.com: %v", err)
+	}
+	if plain, _ := f.open(); !strings.Contains(plain, `"username": "old-alice"`) {
+		t.Errorf("the other entries were changed:\n%s", plain)
+	}
+}
+
 func TestStoreRefusesWhatCannotBeRead(t *testing.T) {
 	f := newFixture(t)
 	for _, c := range []credentials.Credentials{

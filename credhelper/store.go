@@ -98,11 +98,17 @@ func (c *contents) decryptError(err error) error {
 // ignored are the errors of dockercfg.Validate that do not stop a file
 // from being a credential store: they say that some registry's
 // credentials are not in it (held by another helper, an empty entry, none
-// at all), which only matters to a file handed to docker as config.json.
+// at all), which only matters to a file handed to docker as config.json;
+// or they fault one entry that docker still reads (a username beside auth
+// that disagrees with it: docker uses auth; an empty password, which
+// get answers as not found). One such entry must not stop docker from
+// using every other registry in the store.
 var ignored = map[string]bool{
-	dockercfg.CodeNoCredential:  true,
-	dockercfg.CodeHelperHeld:    true,
-	dockercfg.CodeNoCredentials: true,
+	dockercfg.CodeNoCredential:    true,
+	dockercfg.CodeHelperHeld:      true,
+	dockercfg.CodeNoCredentials:   true,
+	dockercfg.CodeAuthMismatch:    true,
+	dockercfg.CodeEmptyCredential: true,
 }
 
 // parse reads decrypted store content. Unlike dockercfg.Parse it accepts
