@@ -6,6 +6,7 @@ package rekey
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -80,6 +81,13 @@ var ErrInvalid = errors.New("the decrypted content is invalid")
 // returns all their errors joined (each a *FileError); on any error
 // nothing is staged and nothing will change.
 func Prepare(names []string, opts Options) (*Set, error) {
+	return PrepareContext(context.Background(), names, opts)
+}
+
+// PrepareContext is Prepare that stops when ctx is done: between files and
+// between the steps of each, it returns context.Cause(ctx), with nothing
+// staged.
+func PrepareContext(ctx context.Context, names []string, opts Options) (*Set, error) {
 	if opts.Old == nil || opts.New == nil {
 		return nil, errors.New("rekey: both keys are needed")
 	}
@@ -97,12 +105,17 @@ func Prepare(names []string, opts Options) (*Set, error) {
 			}
 			seen[abs] = true
 		}
-		f, err := prepare(name, opts)
+		f, err := prepare(ctx, name, opts)
+		if f != nil {
+			set.Files = append(set.Files, f)
+		}
+		if err := stopped(ctx); err != nil {
+			set.Abort()
+			return nil, err
+		}
 		if err != nil {
 			errs = append(errs, err)
-			continue
 		}
-		set.Files = append(set.Files, f)
 	}
 	if len(errs) > 0 {
 		set.Abort()
@@ -111,7 +124,7 @@ func Prepare(names []string, opts Options) (*Set, error) {
 	return set, nil
 }
 
-func prepare(name string, opts Options) (*File, error) {
+func prepare(ctx context.Context, name string, opts Options) (*File, error) {
 	fail := func(err error) (*File, error) { return nil, &FileError{Name: name, Err: err} }
 	st, err := os.Stat(name)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -140,6 +153,9 @@ func prepare(name string, opts Options) (*File, error) {
 		return fail(fmt.Errorf("decrypting with the old key: %w", err))
 	}
 	f.Version = version
+	if err := stopped(ctx); err != nil {
+		return nil, err
+	}
 	if opts.Check != nil {
 		f.Report = opts.Check(name, plain)
 		if f.Report != nil && !f.Report.Valid() {
@@ -150,12 +166,18 @@ func prepare(name string, opts Options) (*File, error) {
 	if err := crypto.Encrypt(&buf, bytes.NewReader(plain), opts.New, crypto.WriteOptions{Version: version}); err != nil {
 		return fail(fmt.Errorf("encrypting with the new key: %w", err))
 	}
+	if err := stopped(ctx); err != nil {
+		return nil, err
+	}
 	back, _, err := validate.Decrypt(buf.Bytes(), opts.New)
 	if err != nil || !bytes.Equal(back, plain) {
 		return fail(fmt.Errorf("the re-encrypted file does not decrypt to the same content (%v)", err))
 	}
 	if opts.DryRun {
 		return f, nil
+	}
+	if err := stopped(ctx); err != nil {
+		return nil, err
 	}
 	// Staged next to the file, so that Commit is only renames.
 	p, err := atomicfile.Create(name, st.Mode().Perm())
@@ -168,6 +190,14 @@ func prepare(name string, opts Options) (*File, error) {
 	}
 	f.pending = p
 	return f, nil
+}
+
+// stopped returns why ctx is done, or nil.
+func stopped(ctx context.Context) error {
+	if ctx.Err() == nil {
+		return nil
+	}
+	return context.Cause(ctx)
 }
 
 // Commit replaces every file that changes. A rename can still fail (a

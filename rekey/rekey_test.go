@@ -2,6 +2,7 @@ package rekey
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -149,6 +150,49 @@ func TestAllOrNothing(t *testing.T) {
 	}
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != len(names) {
+		t.Errorf("staged files left behind: %d entries", len(entries))
+	}
+}
+
+// A cancelled context stops the set between files: the files staged so
+// far are discarded, the rest are not even read, and nothing changes.
+func TestPrepareStops(t *testing.T) {
+	dir := t.TempDir()
+	old, nk := newKey(t), newKey(t)
+	names := []string{filepath.Join(dir, "1"), filepath.Join(dir, "2"), filepath.Join(dir, "3")}
+	var before [][]byte
+	for i, n := range names {
+		seal(t, n, []byte(fmt.Sprintf("A=%d\n", i)), old, crypto.V2)
+		b, _ := os.ReadFile(n)
+		before = append(before, b)
+	}
+	stop := errors.New("stopped by the test")
+	ctx, cancel := context.WithCancelCause(context.Background())
+	var checked []string
+	check := func(name string, plain []byte) *diag.Report {
+		checked = append(checked, filepath.Base(name))
+		if len(checked) == 2 {
+			cancel(stop) // a signal while file 2 is being rotated
+		}
+		return nil
+	}
+	set, err := PrepareContext(ctx, names, Options{Old: old, New: nk, Check: check})
+	if !errors.Is(err, stop) || set != nil {
+		t.Fatalf("PrepareContext after cancel: %v, %v; want the cause, no set", set, err)
+	}
+	var fe *FileError
+	if errors.As(err, &fe) {
+		t.Errorf("the stop is reported as a file's failure: %v", err)
+	}
+	if !reflect.DeepEqual(checked, []string{"1", "2"}) {
+		t.Errorf("checked %v, want 1 2 and then a stop", checked)
+	}
+	for i, n := range names {
+		if after, _ := os.ReadFile(n); !bytes.Equal(after, before[i]) {
+			t.Errorf("%s changed although the set was stopped", n)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != len(names) {
 		t.Errorf("staged files left behind: %d entries", len(entries))
 	}
 }
