@@ -39,8 +39,8 @@ func (g *Generator) cached(ctx context.Context, dir string, p *plan, res *Result
 	lock := flock.New(filepath.Join(dir, lockName), flock.SetPermissions(0o600))
 	ok, err := lock.TryLockContext(ctx, lockRetry)
 	if err != nil || !ok {
-		if err == nil {
-			err = ctx.Err()
+		if err == nil || ctx.Err() != nil {
+			err = context.Cause(ctx)
 		}
 		return nil, fmt.Errorf("locking the cache directory %s: %w", dir, err)
 	}

@@ -118,7 +118,8 @@ func (g *Generator) Resolve() (*Credentials, error) {
 
 // Generate resolves the credentials, validates them and writes them to
 // path atomically: a reader sees the old file or the complete new one, and
-// on any error path is left as it was.
+// on any error path is left as it was. Once ctx is done, Generate writes
+// nothing and returns context.Cause(ctx).
 func (g *Generator) Generate(ctx context.Context, path string) (*Result, error) {
 	if path == "" {
 		return nil, &configError{msg: "no output path", hint: "give the path the dockercfg is written to"}
@@ -151,6 +152,11 @@ func (g *Generator) Generate(ctx context.Context, path string) (*Result, error) 
 	}
 	if err != nil {
 		return nil, err
+	}
+	// An interrupt while the source was asked (a helper, a cache lock)
+	// leaves path as it was.
+	if ctx.Err() != nil {
+		return nil, context.Cause(ctx)
 	}
 	if err := atomicfile.WriteFile(path, data, g.mode()); err != nil {
 		return nil, fmt.Errorf("writing the dockercfg: %w", err)

@@ -117,6 +117,28 @@ func TestSourceEnv(t *testing.T) {
 	}
 }
 
+// A run whose context ended (shipseal's on Ctrl-C) writes nothing and
+// returns the context's cause, whatever the source.
+func TestCancelledWritesNothing(t *testing.T) {
+	e := env{generator.EnvRegistry: reg, generator.EnvUsername: user, generator.EnvPassword: password}
+	dir := t.TempDir()
+	out := filepath.Join(dir, "dockercfg")
+	os.WriteFile(out, []byte("old"), 0o600)
+	stop := errors.New("interrupted by the test")
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(stop)
+	res, err := newGenerator(t, e, &logs{}).Generate(ctx, out)
+	if !errors.Is(err, stop) || res != nil {
+		t.Fatalf("Generate after cancel: %v, %v; want the cause", res, err)
+	}
+	if data, _ := os.ReadFile(out); string(data) != "old" {
+		t.Errorf("the output changed to %q", data)
+	}
+	if names := dirEntries(t, dir); len(names) != 1 {
+		t.Errorf("the output directory holds %q", names)
+	}
+}
+
 func TestSourceHelper(t *testing.T) {
 	h := &fakeHelper{creds: map[string][2]string{
 		reg:                         {user, password},
