@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/docker/docker-credential-helpers/client"
 	"github.com/docker/docker-credential-helpers/credentials"
@@ -421,12 +422,15 @@ func (g *Generator) planEnv() (*plan, error) {
 
 // Source 4: a credential helper.
 
-// helperName is what may follow "docker-credential-": no path.
-var helperName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+// helperName is what may follow "docker-credential-": no path. It is
+// compiled on first use, not at every start of the shipseal command.
+var helperName = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+})
 
 func (g *Generator) planHelper() (*plan, error) {
 	name := g.Helper
-	if !helperName.MatchString(name) {
+	if !helperName().MatchString(name) {
 		return nil, &configError{
 			msg:  fmt.Sprintf("--from-helper %q is not a helper name", name),
 			hint: "give the part after docker-credential-: --from-helper ecr-login runs docker-credential-ecr-login from $PATH",

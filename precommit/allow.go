@@ -6,6 +6,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/shipseal/shipseal/diag"
 )
@@ -17,7 +18,9 @@ type Allow struct {
 	Glob string
 }
 
-var codePattern = regexp.MustCompile(`^[A-Z]{2}[0-9]{3}$`)
+// codePattern is a diagnostic code. It is compiled on first use, not at
+// every start of the shipseal command.
+var codePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z]{2}[0-9]{3}$`) })
 
 // ParseAllow parses CODE:GLOB, as in --allow CK003:testdata/**. CODE is a
 // diagnostic code (CK001, DC020, EV005, ...), or * for every code.
@@ -27,7 +30,7 @@ func ParseAllow(s string) (Allow, error) {
 	if !ok || glob == "" {
 		return Allow{}, fmt.Errorf("allow rule %q is not CODE:GLOB (for example CK003:testdata/**)", s)
 	}
-	if code != "*" && !codePattern.MatchString(code) {
+	if code != "*" && !codePattern().MatchString(code) {
 		return Allow{}, fmt.Errorf("allow rule %q: %q is not a diagnostic code like CK001, DC020 or EV005", s, code)
 	}
 	if _, err := path.Match(strings.ReplaceAll(glob, "**", "*"), ""); err != nil {
@@ -138,7 +141,7 @@ func parsePragma(line string) (codes []string, fileWide, ok bool) {
 		return nil, false, false // shipseal:allowed, say: not ours
 	}
 	for _, f := range strings.FieldsFunc(rest, func(r rune) bool { return r == ' ' || r == '\t' || r == ',' }) {
-		if c := strings.ToUpper(f); codePattern.MatchString(c) {
+		if c := strings.ToUpper(f); codePattern().MatchString(c) {
 			codes = append(codes, c)
 		}
 	}
