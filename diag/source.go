@@ -2,7 +2,6 @@ package diag
 
 import (
 	"bytes"
-	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -18,27 +17,28 @@ const minMaskLen = 3
 
 // Source is the text of a file being validated, with the byte ranges that
 // hold secrets. It turns offsets into positions and renders masked excerpts.
+//
+// A valid 1 MiB file prints nothing, so the work that only printing needs
+// (the line table, finding secrets, sorting them) happens on first use.
 type Source struct {
 	name    string
 	data    []byte
-	lines   []int    // offset of the start of each line
-	secrets []span   // disjoint and sorted when merged is true
-	merged  bool     // secrets are disjoint and sorted
-	values  []string // secret values; distinct and longest first when sorted
-	sorted  bool
+	lines   []int    // offset of the start of each line; nil until needed
+	finders []func() // FindSecretsLater's functions, not yet run
+	spans   []span   // as marked
+	values  []string // as added
+	// What masking reads, made from spans and values by prepare: the
+	// spans sorted and joined, and every distinct secret value.
+	ready   bool
+	secrets []span
+	match   matcher
 }
 
 type span struct{ start, end int }
 
 // NewSource returns a Source for data, displayed as name.
 func NewSource(name string, data []byte) *Source {
-	s := &Source{name: name, data: data, lines: []int{0}}
-	for i, b := range data {
-		if b == '\n' {
-			s.lines = append(s.lines, i+1)
-		}
-	}
-	return s
+	return &Source{name: name, data: data}
 }
 
 // Name is the file name shown in diagnostics.
@@ -59,9 +59,8 @@ func (s *Source) MarkSecret(start, end int) {
 	if start >= end {
 		return
 	}
-	s.secrets = append(s.secrets, span{start, end})
-	s.merged = false
-	s.AddSecretValue(string(s.data[start:end]))
+	s.spans = append(s.spans, span{start, end})
+	s.ready = false
 }
 
 // AddSecretValue records a secret that may not appear literally in the
@@ -71,31 +70,79 @@ func (s *Source) AddSecretValue(v string) {
 	if len(v) < minMaskLen {
 		return
 	}
-	// A 1 MiB config holds thousands of secrets: no per-call scan or
-	// sort, or marking them all takes seconds. Mask sorts and drops
-	// duplicates once.
 	s.values = append(s.values, v)
-	s.sorted = false
+	s.ready = false
 }
 
-// Mask replaces every known secret value in text with Mask.
-func (s *Source) Mask(text string) string {
-	if !s.sorted {
-		// Longest first, so a secret that contains another is
-		// masked whole.
-		sort.Slice(s.values, func(i, j int) bool {
-			if len(s.values[i]) != len(s.values[j]) {
-				return len(s.values[i]) > len(s.values[j])
+// FindSecretsLater registers find, which marks secrets with MarkSecret and
+// AddSecretValue, to run before anything reads them: Mask, Excerpt or
+// Masked. A validator whose checks do not need the secrets found uses it,
+// so that a file with nothing to print costs nothing to mask.
+func (s *Source) FindSecretsLater(find func()) {
+	s.finders = append(s.finders, find)
+	s.ready = false
+}
+
+// prepare runs the pending finders, then sorts and joins the spans and
+// indexes every secret value for Mask, unless that is done already.
+func (s *Source) prepare() {
+	for len(s.finders) > 0 {
+		find := s.finders[0]
+		s.finders = s.finders[1:]
+		find()
+	}
+	if s.ready {
+		return
+	}
+	// Each span's text is a value too: a message may quote it. One copy
+	// of the data gives them all without an allocation each.
+	values := make([]string, 0, len(s.values)+len(s.spans))
+	values = append(values, s.values...)
+	if len(s.spans) > 0 {
+		text := string(s.data)
+		for _, sp := range s.spans {
+			if v := strings.TrimSpace(text[sp.start:sp.end]); len(v) >= minMaskLen {
+				values = append(values, v)
 			}
-			return s.values[i] < s.values[j]
-		})
-		s.values = slices.Compact(s.values)
-		s.sorted = true
+		}
 	}
-	for _, v := range s.values {
-		text = strings.ReplaceAll(text, v, Mask)
+	s.match = newMatcher(values)
+	s.secrets = append(s.secrets[:0], s.spans...)
+	sort.Slice(s.secrets, func(i, j int) bool { return s.secrets[i].start < s.secrets[j].start })
+	out := s.secrets[:0]
+	for _, sp := range s.secrets {
+		if n := len(out); n > 0 && sp.start < out[n-1].end {
+			out[n-1].end = max(out[n-1].end, sp.end)
+			continue
+		}
+		out = append(out, sp)
 	}
-	return text
+	s.secrets = out
+	s.ready = true
+}
+
+// Mask replaces every known secret value in text with Mask. Where secret
+// values overlap in text, the whole stretch they cover becomes one Mask.
+func (s *Source) Mask(text string) string {
+	s.prepare()
+	return s.match.replace(text)
+}
+
+// lineStarts returns the offset of the start of each line.
+func (s *Source) lineStarts() []int {
+	if s.lines == nil {
+		lines := make([]int, 1, bytes.Count(s.data, []byte{'\n'})+1)
+		for i := 0; ; {
+			j := bytes.IndexByte(s.data[i:], '\n')
+			if j < 0 {
+				break
+			}
+			i += j + 1
+			lines = append(lines, i)
+		}
+		s.lines = lines
+	}
+	return s.lines
 }
 
 // Position converts a byte offset into a line and column.
@@ -106,16 +153,18 @@ func (s *Source) Position(offset int) Position {
 	if offset > len(s.data) {
 		offset = len(s.data)
 	}
-	line := sort.Search(len(s.lines), func(i int) bool { return s.lines[i] > offset }) - 1
-	return Position{Offset: offset, Line: line + 1, Column: offset - s.lines[line] + 1}
+	lines := s.lineStarts()
+	line := sort.SearchInts(lines, offset+1) - 1
+	return Position{Offset: offset, Line: line + 1, Column: offset - lines[line] + 1}
 }
 
 // LineStart returns the offset of the first byte of the 1-based line n.
 func (s *Source) LineStart(n int) int {
-	if n < 1 || n > len(s.lines) {
+	lines := s.lineStarts()
+	if n < 1 || n > len(lines) {
 		return len(s.data)
 	}
-	return s.lines[n-1]
+	return lines[n-1]
 }
 
 // maxExcerpt bounds the width of an excerpt line, so that a 1 MiB
@@ -126,9 +175,10 @@ const maxExcerpt = 120
 // non-printable bytes escaped, and a third line with a caret under pos.
 // It returns nil when pos has no line.
 func (s *Source) Excerpt(pos Position) []string {
-	if pos.Line == 0 || pos.Line > len(s.lines) {
+	if pos.Line == 0 || pos.Line > len(s.lineStarts()) {
 		return nil
 	}
+	s.prepare()
 	var out []string
 	if pos.Line > 1 {
 		prev, _ := s.render(pos.Line-1, -1)
@@ -142,7 +192,7 @@ func (s *Source) Excerpt(pos Position) []string {
 }
 
 // render returns line n masked and escaped, and the display column of the
-// byte at offset (or 0 if offset is not on the line).
+// byte at offset (or 0 if offset is not on the line). s is prepared.
 func (s *Source) render(n, offset int) (string, int) {
 	start := s.lines[n-1]
 	end := len(s.data)
@@ -185,34 +235,16 @@ func (s *Source) render(n, offset int) (string, int) {
 	if offset >= end && offset >= start {
 		caret = b.Len()
 	}
-	return s.Mask(b.String()), utf8.RuneCountInString(b.String()[:caret])
+	return s.match.replace(b.String()), utf8.RuneCountInString(b.String()[:caret])
 }
 
+// secretAt returns the secret span that holds byte i. s is prepared.
 func (s *Source) secretAt(i int) (span, bool) {
-	if !s.merged {
-		s.mergeSecrets()
-	}
 	k := sort.Search(len(s.secrets), func(k int) bool { return s.secrets[k].end > i })
 	if k < len(s.secrets) && s.secrets[k].start <= i {
 		return s.secrets[k], true
 	}
 	return span{}, false
-}
-
-// mergeSecrets sorts the secret spans and joins those that overlap, so
-// that secretAt can search them.
-func (s *Source) mergeSecrets() {
-	sort.Slice(s.secrets, func(i, j int) bool { return s.secrets[i].start < s.secrets[j].start })
-	out := s.secrets[:0]
-	for _, sp := range s.secrets {
-		if n := len(out); n > 0 && sp.start < out[n-1].end {
-			out[n-1].end = max(out[n-1].end, sp.end)
-			continue
-		}
-		out = append(out, sp)
-	}
-	s.secrets = out
-	s.merged = true
 }
 
 func escapeByte(b []byte) string {
