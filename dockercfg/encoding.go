@@ -119,7 +119,9 @@ func stringEnd(data []byte, i int) int {
 	for j := i + 1; j < len(data); j++ {
 		switch data[j] {
 		case '\\':
-			j++
+			if j+1 < len(data) && data[j+1] != '\n' { // a string never holds a line break, escaped or not
+				j++
+			}
 		case '"':
 			return j + 1
 		case '\n':
@@ -160,7 +162,9 @@ func addEncodedCredential(src *diag.Source, s []byte, start, end int, mark bool)
 // literal (true, false, null, a number). Only broken JSON has such words:
 // a value written without quotes (`"password": hunter2`) or text pasted
 // after the document is as secret as a quoted value, and lexical masking,
-// which keys on quoted field names and strings, does not see it.
+// which keys on quoted field names and strings, does not see it. The
+// string that is such a word's value (NAME="value", key: "value") is
+// masked with it.
 func maskBareWords(src *diag.Source, data []byte, from int) {
 	inString := false
 	for i := from; i < len(data); i++ {
@@ -169,7 +173,9 @@ func maskBareWords(src *diag.Source, data []byte, from int) {
 		case inString:
 			switch c {
 			case '\\':
-				i++
+				if i+1 < len(data) && data[i+1] != '\n' {
+					i++
+				}
 			case '"', '\n':
 				inString = false
 			}
@@ -183,10 +189,34 @@ func maskBareWords(src *diag.Source, data []byte, from int) {
 			}
 			if !isJSONLiteral(data[i:j]) {
 				src.MarkSecret(i, j)
+				if k := bareValue(data, j); k >= 0 {
+					end := stringEnd(data, k)
+					src.MarkSecret(k, end)
+					i = end - 1
+					continue
+				}
 			}
 			i = j - 1
 		}
 	}
+}
+
+// bareValue returns where the string that is the value of a bare word
+// ending at j starts (NAME="value", key: "value", NAME = "value"), or -1.
+func bareValue(data []byte, j int) int {
+	for j < len(data) && (data[j] == ' ' || data[j] == '\t') {
+		j++
+	}
+	if j < len(data) && (data[j] == ':' || data[j] == '=') {
+		j++
+		for j < len(data) && (data[j] == ' ' || data[j] == '\t') {
+			j++
+		}
+	}
+	if j < len(data) && data[j] == '"' {
+		return j
+	}
+	return -1
 }
 
 func isJSONSeparator(c byte) bool {

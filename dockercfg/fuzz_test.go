@@ -14,11 +14,13 @@ import (
 const plantedSecret = "Pl4nted-S3cret-xq7Z"
 
 // FuzzDockercfgValidate wraps a secret field in fuzzed text on both sides,
-// so the secret lands in valid files, broken files, binary garbage and
-// everything between, and checks that no text or JSON report, and no
-// Parse error, ever shows it.
+// so the secret lands in valid files, broken files, env files read as a
+// dockercfg, binary garbage and everything between, and checks that no
+// text or JSON report, and no Parse error, ever shows it.
 func FuzzDockercfgValidate(f *testing.F) {
 	f.Add(`{"auths": {"registry.example.com": {"username": "ci", `, `}}}`, byte(0))
+	f.Add(`{"auths": {"r.io": {"auth": "Y2k6aHVudGVyMg=="}}}`, "DB_USER=ci\r\n", byte(4))
+	f.Add("\xef\xbb\xbf# env\n", `{"a": "b"}`, byte(5))
 	f.Fuzz(func(t *testing.T, prefix, suffix string, form byte) {
 		data := []byte(prefix + plantedField(form) + suffix)
 		for _, opts := range []Options{{}, {Decrypted: true, KeyFingerprint: "SHA256:fuzz"}} {
@@ -56,14 +58,25 @@ func FuzzDockercfgValidate(f *testing.F) {
 
 // plantedField is a secret field holding plantedSecret in one of the
 // forms a dockercfg holds secrets in.
-func plantedField(form byte) string {
-	switch form % 4 {
+func plantedField(form byte) string { return plantedFieldOf(form, plantedSecret) }
+
+// plantedFieldOf is a secret field holding secret: a dockercfg field, or
+// (from form 4 on) a line of an env or YAML file, which is not JSON even
+// inside fuzzed JSON.
+func plantedFieldOf(form byte, secret string) string {
+	switch form % 7 {
 	case 1:
-		return `"auth": "` + base64.StdEncoding.EncodeToString([]byte("fuzz:"+plantedSecret)) + `"`
+		return `"auth": "` + base64.StdEncoding.EncodeToString([]byte("fuzz:"+secret)) + `"`
 	case 2:
-		return `"identitytoken": "` + plantedSecret + `"`
+		return `"identitytoken": "` + secret + `"`
 	case 3:
-		return `"registrytoken": "` + plantedSecret + `"`
+		return `"registrytoken": "` + secret + `"`
+	case 4:
+		return "\nPASSWORD=" + secret + "\n"
+	case 5:
+		return "\nexport TOKEN=\"" + secret + "\"\n"
+	case 6:
+		return "\npassword: " + secret + "\n"
 	}
-	return `"password": "` + plantedSecret + `"`
+	return `"password": "` + secret + `"`
 }

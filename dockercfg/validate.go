@@ -114,6 +114,9 @@ func (v *validator) run() *Config {
 		v.src.MarkSecret(first, len(data))
 	}
 	if at := firstNonText(data, start); at >= 0 {
+		// The excerpt may show text before the bad byte: a document
+		// followed by pasted env lines holds unquoted secrets.
+		maskBareWords(v.src, data, start)
 		what := fmt.Sprintf("is not text (byte 0x%02x at %s)", data[at], v.pos(at))
 		switch {
 		case v.opts.Decrypted:
@@ -204,6 +207,12 @@ func (v *validator) syntaxError(start int, err error) {
 	firstStart := skipSpace(v.data, start)
 	end := start + int(dec.InputOffset()) - 1 // the value's last byte
 	c := v.data[at]
+	if !strings.ContainsRune("{[}],", rune(c)) {
+		// Neither JSON nor a second document: text pasted after this
+		// one (env lines, YAML), whose quoted values lexical masking
+		// does not take for secrets.
+		v.src.MarkSecret(at, len(v.data))
+	}
 	what := "value"
 	switch v.data[firstStart] {
 	case '{':

@@ -107,12 +107,12 @@ func (c *checker) continues(off int, name string) bool {
 func (c *checker) nameSpace(name string, at int) {
 	if rest, ok := cutExport(name); ok {
 		c.errorf(CodeExport, at, "remove \"export \": docker does not run the file through a shell; or read it with --dialect compose",
-			"\"export %s\": docker takes the whole \"export ...\" as the name and refuses it", quoteName(rest))
+			"\"export %s\": docker takes the whole \"export ...\" as the name and refuses it", c.name(rest, at+len(name)-len(rest)))
 		return
 	}
 	if t := strings.TrimRight(name, " \t"); !strings.ContainsAny(t, " \t") {
 		c.errorf(CodeNameSpace, at+len(t), "remove the space before the =: docker keeps every byte of the line",
-			"space between the name %s and the =: docker refuses the name", quoteName(t))
+			"space between the name %s and the =: docker refuses the name", c.name(t, at))
 		return
 	}
 	c.src.MarkSecret(at, at+len(name))
@@ -168,6 +168,12 @@ func (c *checker) portable(name string, at int, compose bool) {
 	who := "docker accepts it"
 	if compose {
 		who = "compose accepts it"
+	}
+	if !shownName(name) {
+		c.name(name, at)
+		c.warnf(CodeNotPortable, at, "use letters, digits and _ only, not starting with a digit; if the file is JSON (a dockercfg), validate it with --type dockercfg",
+			"the name is not a portable variable name, nor text that looks like a name (JSON? a value?): %s, but shells and many programs cannot read it", who)
+		return
 	}
 	c.warnf(CodeNotPortable, at, "use letters, digits and _ only, not starting with a digit",
 		"%s is not a portable variable name: %s, but shells and many programs cannot read it", quoteName(name), who)

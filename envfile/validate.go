@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/shipseal/shipseal/diag"
@@ -293,12 +294,46 @@ func (c *checker) duplicates() {
 }
 
 // quoteName shows a name in a message: plain when it is a portable name,
-// Go-quoted otherwise so that control bytes are visible.
+// Go-quoted when it is an odd name (so that control bytes are visible),
+// and masked when it is not a name at all but text that sits where a name
+// goes and may hold a secret.
 func quoteName(n string) string {
-	if isPortableName(n) {
+	switch {
+	case isPortableName(n):
 		return n
+	case shownName(n):
+		return fmt.Sprintf("%q", n)
 	}
-	return fmt.Sprintf("%q", n)
+	return diag.Mask
+}
+
+// shownName reports whether a name may be printed: any name, portable or
+// not (my-var, app.name, 1ST, CAFÉ), but not a token (looksLikeValue) nor
+// text with characters no name has. A JSON dockercfg read as an env file
+// has "names" like {"auths":{"r.io":{"auth":"dXNlcjpw (cut at the
+// base64 padding's =), and YAML has password:"hunter2.
+func shownName(n string) bool {
+	if isPortableName(n) {
+		return true
+	}
+	if looksLikeValue(n) {
+		return false
+	}
+	for _, r := range n {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune("_-.[]", r) {
+			return false
+		}
+	}
+	return true
+}
+
+// name returns quoteName(n) for the name at offset at, and masks the name
+// in excerpts too when it is not shown.
+func (c *checker) name(n string, at int) string {
+	if !shownName(n) {
+		c.src.MarkSecret(at, at+len(n))
+	}
+	return quoteName(n)
 }
 
 // isPortableName reports whether n is [A-Za-z_][A-Za-z0-9_]*, the names
