@@ -30,7 +30,8 @@ password, identitytoken, registrytoken) are shown as ****. An encrypted file
 is decrypted in memory with the project key, never on disk.
 
 --query takes a gjson path (https://github.com/tidwall/gjson/blob/master/SYNTAX.md)
-over the --format json document, and prints what it matches.`,
+over the --format json document, and prints what it matches. A malformed
+path is a usage error (exit 2); one that matches nothing exits 1.`,
 		Example: `  shipseal dockercfg show dockercfg.encrypted
   shipseal dockercfg show --format json ~/.docker/config.json
   shipseal dockercfg show --query 'registries.#.username' dockercfg.encrypted
@@ -78,6 +79,11 @@ type registrySummary struct {
 func runDockercfgShow(s *streams, opts *dockercfgShowOptions, name string) error {
 	if opts.format != "text" && opts.format != "json" {
 		return usageErrorf("unknown --format %q: want text or json", opts.format)
+	}
+	if opts.query != "" {
+		if err := checkQuery(opts.query); err != nil {
+			return usageErrorf("invalid query %q: %w: see docs/dockercfg.md for the syntax", opts.query, err)
+		}
 	}
 	data, err := readAll(s, name)
 	if err != nil {
