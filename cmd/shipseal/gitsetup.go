@@ -29,7 +29,7 @@ func newGitCommand(s *streams) *cobra.Command {
 show print encrypted files decrypted, with their secrets masked (through
 "shipseal textconv"). See docs/git.md. jet has no equivalent.`,
 		Example: `  shipseal git setup && git diff HEAD~1 -- env.encrypted`,
-		Args:    noArgs,
+		Args:    subcommandArgs,
 		RunE:    func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	opts := &gitSetupOptions{}

@@ -30,7 +30,8 @@ The hook goes where git runs hooks from: core.hooksPath when it is set, else
 .git/hooks. shipseal never replaces or removes a hook it did not write.`,
 		Example: `  shipseal hook install     # then every git commit runs shipseal check
   shipseal hook uninstall`,
-		Args: noArgs,
+		Args: subcommandArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	install := &cobra.Command{
 		Use:   "install [--force] [--allow CODE:GLOB]...",
