@@ -1,9 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/shipseal/shipseal/diag"
@@ -25,9 +26,11 @@ func newDockercfgShowCommand(s *streams) *cobra.Command {
 		Use:   "show FILE",
 		Short: "Show a dockercfg's registries and users, secrets masked",
 		Long: `Show which registries a dockercfg holds credentials for, with which user
-names and which fields, and the credential helpers it names. Secrets (auth,
-password, identitytoken, registrytoken) are shown as ****. An encrypted file
-is decrypted in memory with the project key, never on disk.
+names and which fields, and the credential helpers it names. Each registry
+names the helper docker would ask for it (its credHelpers entry, else
+credsStore), which holds its credentials. Secrets (auth, password,
+identitytoken, registrytoken) are shown as ****. An encrypted file is
+decrypted in memory with the project key, never on disk.
 
 --query takes a gjson path (https://github.com/tidwall/gjson/blob/master/SYNTAX.md)
 over the --format json document, and prints what it matches. A malformed
@@ -64,16 +67,21 @@ type dockercfgSummary struct {
 }
 
 type registrySummary struct {
-	Registry      string   `json:"registry"`
-	Key           string   `json:"key"`
-	Username      string   `json:"username,omitempty"`
-	Fields        []string `json:"fields"`
-	Auth          string   `json:"auth,omitempty"`
-	Password      string   `json:"password,omitempty"`
-	IdentityToken string   `json:"identitytoken,omitempty"`
-	RegistryToken string   `json:"registrytoken,omitempty"`
-	Email         string   `json:"email,omitempty"`
-	ServerAddress string   `json:"serveraddress,omitempty"`
+	Registry string   `json:"registry"`
+	Key      string   `json:"key"`
+	Username string   `json:"username,omitempty"`
+	Fields   []string `json:"fields"`
+	// Helper is the credential helper docker asks for this registry
+	// instead of reading the fields, and HelperFrom where the config
+	// names it: "credHelpers" or "credsStore".
+	Helper        string `json:"helper,omitempty"`
+	HelperFrom    string `json:"helperFrom,omitempty"`
+	Auth          string `json:"auth,omitempty"`
+	Password      string `json:"password,omitempty"`
+	IdentityToken string `json:"identitytoken,omitempty"`
+	RegistryToken string `json:"registrytoken,omitempty"`
+	Email         string `json:"email,omitempty"`
+	ServerAddress string `json:"serveraddress,omitempty"`
 }
 
 func runDockercfgShow(s *streams, opts *dockercfgShowOptions, name string) error {
@@ -172,9 +180,30 @@ func summarize(cfg *dockercfg.Config, name string, encrypted, valid bool) docker
 		if user, _, err := a.Credentials(); err == nil && user != "" {
 			rs.Username = user
 		}
+		rs.Helper, rs.HelperFrom = helperOf(cfg, e.Registry)
 		sum.Registries = append(sum.Registries, rs)
 	}
 	return sum
+}
+
+// helperOf says which credential helper docker asks for registry, and
+// which setting names it: its credHelpers entry, else credsStore. As in
+// docker's configfile, a credHelpers entry of "" means the file's own
+// credentials, whatever credsStore says.
+func helperOf(cfg *dockercfg.Config, registry string) (helper, from string) {
+	key := dockercfg.Normalize(registry)
+	for r, h := range cfg.CredHelpers {
+		if dockercfg.Normalize(r) == key {
+			if h == "" {
+				return "", ""
+			}
+			return h, "credHelpers"
+		}
+	}
+	if cfg.CredsStore != "" {
+		return cfg.CredsStore, "credsStore"
+	}
+	return "", ""
 }
 
 func showText(sum dockercfgSummary) string {
@@ -207,13 +236,26 @@ func showText(sum dockercfgSummary) string {
 		if r.Email != "" {
 			fmt.Fprintf(&b, "    email:    %s\n", r.Email)
 		}
+		switch {
+		case r.Helper == "":
+		case len(r.Fields) == 0 || (len(r.Fields) == 1 && r.Fields[0] == "email"):
+			fmt.Fprintf(&b, "    helper:   docker-credential-%s (%s) holds the credentials\n", r.Helper, r.HelperFrom)
+		default:
+			fmt.Fprintf(&b, "    helper:   docker-credential-%s (%s): docker asks it and ignores the fields above\n", r.Helper, r.HelperFrom)
+		}
 	}
 	if sum.CredsStore != "" {
 		fmt.Fprintf(&b, "  credsStore: %s (docker-credential-%s)\n", sum.CredsStore, sum.CredsStore)
 	}
 	if len(sum.CredHelpers) > 0 {
-		helpers, _ := json.Marshal(sum.CredHelpers)
-		fmt.Fprintf(&b, "  credHelpers: %s\n", bytes.ReplaceAll(helpers, []byte(","), []byte(", ")))
+		fmt.Fprintf(&b, "  credHelpers:\n")
+		for _, r := range slices.Sorted(maps.Keys(sum.CredHelpers)) {
+			if h := sum.CredHelpers[r]; h != "" {
+				fmt.Fprintf(&b, "    %s: %s (docker-credential-%s)\n", r, h, h)
+			} else {
+				fmt.Fprintf(&b, "    %s: \"\" (none: the file's own credentials)\n", r)
+			}
+		}
 	}
 	return b.String()
 }
