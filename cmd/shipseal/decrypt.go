@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -36,7 +37,7 @@ which catches a wrong key. Pass --binary for a v1 file that is not text.`,
   shipseal decrypt dockercfg.encrypted dockercfg.json
   shipseal decrypt env.encrypted | grep -c =`,
 		Args: maxArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error { return runDecrypt(s, opts, args) },
+		RunE: func(cmd *cobra.Command, args []string) error { return runDecrypt(cmd.Context(), s, opts, args) },
 	}
 	f := cmd.Flags()
 	opts.key.register(f)
@@ -45,11 +46,12 @@ which catches a wrong key. Pass --binary for a v1 file that is not text.`,
 	return cmd
 }
 
-func runDecrypt(s *streams, opts *decryptOptions, args []string) error {
+func runDecrypt(ctx context.Context, s *streams, opts *decryptOptions, args []string) (err error) {
 	inName, outName, err := inOut(args, opts.output)
 	if err != nil {
 		return err
 	}
+	defer func() { err = outputLeft(err, outName) }()
 	found, err := opts.key.find()
 	if err != nil {
 		return err
@@ -63,7 +65,7 @@ func runDecrypt(s *streams, opts *decryptOptions, args []string) error {
 	}
 	in, doneProgress := withProgress(s, in, streamSize(s, file), "decrypt")
 	defer doneProgress()
-	r, err := crypto.NewReader(in, found.Key)
+	r, err := crypto.NewReader(interruptible(ctx, in), found.Key)
 	if err != nil {
 		return fmt.Errorf("decrypting %s: %w", displayName(inName), err)
 	}
@@ -92,6 +94,9 @@ func runDecrypt(s *streams, opts *decryptOptions, args []string) error {
 			err = fmt.Errorf("%w; the output above is corrupt, discard it", err)
 		}
 		return fmt.Errorf("decrypting %s: %w", displayName(inName), err)
+	}
+	if err := interrupted(ctx); err != nil {
+		return err
 	}
 	return out.Commit()
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -43,7 +44,7 @@ invalid (see "shipseal validate"); --no-validate skips that.`,
   shipseal encrypt --key-path ci/codeship.aes env -o env.encrypted
   cat .env | shipseal encrypt > .env.encrypted`,
 		Args: maxArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error { return runEncrypt(s, opts, args) },
+		RunE: func(cmd *cobra.Command, args []string) error { return runEncrypt(cmd.Context(), s, opts, args) },
 	}
 	f := cmd.Flags()
 	opts.key.register(f)
@@ -55,11 +56,12 @@ invalid (see "shipseal validate"); --no-validate skips that.`,
 	return cmd
 }
 
-func runEncrypt(s *streams, opts *encryptOptions, args []string) error {
+func runEncrypt(ctx context.Context, s *streams, opts *encryptOptions, args []string) (err error) {
 	inName, outName, err := inOut(args, opts.output)
 	if err != nil {
 		return err
 	}
+	defer func() { err = outputLeft(err, outName) }()
 	vopts, err := validationOptions(opts.kind, opts.dialect, false)
 	if err != nil {
 		return err
@@ -86,7 +88,7 @@ func runEncrypt(s *streams, opts *encryptOptions, args []string) error {
 	if file != nil && isRegular(file) {
 		src = file
 	} else if version == crypto.V2 {
-		sp, err := spool(in)
+		sp, err := spool(ctx, in)
 		if err != nil {
 			return err
 		}
@@ -112,15 +114,20 @@ func runEncrypt(s *streams, opts *encryptOptions, args []string) error {
 	wopts := crypto.WriteOptions{Version: version}
 	if src != nil {
 		psrc, done := withProgressSeeker(s, src, "encrypt")
-		err = crypto.Encrypt(out, psrc, found.Key, wopts)
+		err = crypto.Encrypt(out, interruptibleSeeker(ctx, psrc), found.Key, wopts)
 		done()
 	} else {
 		pin, done := withProgress(s, in, streamSize(s, file), "encrypt")
-		err = encryptStream(out, pin, found.Key, wopts)
+		err = encryptStream(out, interruptible(ctx, pin), found.Key, wopts)
 		done()
 	}
 	if err != nil {
 		return fmt.Errorf("encrypting %s: %w", displayName(inName), err)
+	}
+	// A signal after the last read still stops the run: OUT changes only
+	// if no interrupt came before this point.
+	if err := interrupted(ctx); err != nil {
+		return err
 	}
 	if err := out.Commit(); err != nil {
 		return err

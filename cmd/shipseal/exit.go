@@ -76,9 +76,12 @@ func exitCode(err error) int {
 	var ee exitError
 	var ue usageError
 	var ce contentError
+	var ie *interruptError
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &ie):
+		return ie.code()
 	case errors.As(err, &ee):
 		return ee.code
 	case errors.As(err, &ue):
@@ -124,6 +127,13 @@ func report(w io.Writer, err error) int {
 	code := exitCode(err)
 	var ee exitError
 	if errors.As(err, &ee) && ee.msg == "" {
+		return code
+	}
+	// Stopping was asked for, so it is not an error: one line says what
+	// the run left behind.
+	var ie *interruptError
+	if errors.As(err, &ie) {
+		fmt.Fprintf(w, "shipseal: %s\n", ie)
 		return code
 	}
 	fmt.Fprintf(w, "shipseal: error: %s\n", err)

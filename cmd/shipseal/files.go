@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -114,16 +115,28 @@ func (o *output) Abort() {
 
 // spool copies a stream into an unlinked private temporary file, so that it
 // can be read twice (v2 hashes before it encrypts) without ever being
-// visible in the file system.
-func spool(r io.Reader) (*os.File, error) {
+// visible in the file system. It copies in steps, to notice an interrupt
+// between them; each step is still one io.Copy, which the kernel can do
+// alone (copy_file_range, splice).
+func spool(ctx context.Context, r io.Reader) (*os.File, error) {
 	f, err := os.CreateTemp("", ".shipseal-spool-*")
 	if err != nil {
 		return nil, fmt.Errorf("buffering standard input: %w", err)
 	}
 	os.Remove(f.Name())
-	if _, err := io.Copy(f, r); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("buffering standard input: %w", err)
+	for {
+		if err := interrupted(ctx); err != nil {
+			f.Close()
+			return nil, err
+		}
+		n, err := io.Copy(f, io.LimitReader(r, spoolStep))
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("buffering standard input: %w", err)
+		}
+		if n < spoolStep {
+			break
+		}
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		f.Close()
@@ -131,3 +144,7 @@ func spool(r io.Reader) (*os.File, error) {
 	}
 	return f, nil
 }
+
+// spoolStep is how much spool copies between two looks for an interrupt:
+// a few milliseconds' work.
+const spoolStep = 8 << 20

@@ -124,7 +124,7 @@ func runGenerate(cmd *cobra.Command, s *streams, opts *generateOptions, path str
 
 	res, err := g.Generate(cmd.Context(), path)
 	if err != nil {
-		return generateError(s, err)
+		return outputLeft(generateError(s, err), path)
 	}
 	if res.Report != nil && len(res.Report.Diagnostics) > 0 {
 		diag.WriteText(s.err, []*diag.Report{res.Report})

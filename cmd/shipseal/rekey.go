@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -55,7 +56,7 @@ project's key.`,
   shipseal rekey --old-key-path codeship.aes --new-key-path new.aes --all
   shipseal rekey --new-key-path new.aes dockercfg.encrypted env.encrypted
   shipseal rekey --new-key-path new.aes --all --dry-run --format json`,
-		RunE: func(cmd *cobra.Command, args []string) error { return runRekey(s, opts, args) },
+		RunE: func(cmd *cobra.Command, args []string) error { return runRekey(cmd.Context(), s, opts, args) },
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.oldKey.path, "old-key-path", "", "the key the files are encrypted with now (default: the project key, found as --key-path is)")
@@ -84,7 +85,7 @@ type rekeyListEntry struct {
 	Size    int64  `json:"size"`
 }
 
-func runRekey(s *streams, opts *rekeyOptions, args []string) error {
+func runRekey(ctx context.Context, s *streams, opts *rekeyOptions, args []string) error {
 	switch {
 	case opts.format != "text" && opts.format != "json":
 		return usageErrorf("unknown --format %q: want text or json", opts.format)
@@ -139,14 +140,19 @@ func runRekey(s *streams, opts *rekeyOptions, args []string) error {
 		ropts.Progress = func(n int64) { bar.Add64(n) }
 		defer bar.Finish()
 	}
-	set, err := rekey.Prepare(names, ropts)
+	set, err := rekey.PrepareContext(ctx, names, ropts)
 	if err != nil {
-		return rekeyFailure(s, err)
+		return leftBehind(rekeyFailure(s, err), "no file was changed")
 	}
 	defer set.Abort()
 
 	if opts.dryRun {
 		return listRekey(s, opts.format, old.Key, nk.Key, set)
+	}
+	// Once the renames start, they all run: stopping half-way would leave
+	// a half-rotated set.
+	if err := interrupted(ctx); err != nil {
+		return leftBehind(err, "no file was changed")
 	}
 	if err := set.Commit(); err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -16,9 +17,12 @@ import (
 
 // TestInterruptSignals sends SIGINT (Ctrl-C) and SIGTERM at random points
 // during encrypt and decrypt. Unlike SIGKILL, shipseal can clean up: it
-// must end (exit 0 if it finished, 130 if it stopped, or killed by the
-// signal if it came before shipseal's handler was set), the output must be
-// the old or the complete new content, and no temporary file may remain.
+// must end within two seconds (exit 0 if it had finished, 128+N if it
+// stopped, with one line saying so, or killed by the signal if it came
+// before shipseal's handler was set), the output must be the old or the
+// complete new content, and no temporary file may remain.
+// (cmd/shipseal's TestInterruptStopsTheRun signals runs that cannot have
+// finished.)
 func TestInterruptSignals(t *testing.T) {
 	f := newFixture(t, 16<<20)
 	key := mustKey(t, f.key)
@@ -42,8 +46,11 @@ func TestInterruptSignals(t *testing.T) {
 				for range 4 {
 					require.NoError(t, os.WriteFile(out, oldContent, 0o644))
 					cmd := command(f.dir, f.env, c.args...)
+					var stderr strings.Builder
+					cmd.Stderr = &stderr
 					require.NoError(t, cmd.Start())
 					time.Sleep(time.Duration(rnd.Int64N(int64(300 * time.Millisecond))))
+					sent := time.Now()
 					cmd.Process.Signal(sig)
 					done := make(chan error, 1)
 					go func() { done <- cmd.Wait() }()
@@ -54,6 +61,7 @@ func TestInterruptSignals(t *testing.T) {
 						cmd.Process.Kill()
 						t.Fatalf("shipseal %s did not end after %v", c.name, sig)
 					}
+					took := time.Since(sent)
 					code := 0
 					var ee *exec.ExitError
 					if errors.As(err, &ee) {
@@ -61,7 +69,11 @@ func TestInterruptSignals(t *testing.T) {
 					}
 					// -1: the signal's default action ended the process before
 					// shipseal set up its handler, so before it wrote anything.
-					require.Contains(t, []int{0, 130, -1}, code, "after %v", sig)
+					require.Contains(t, []int{0, 128 + int(sig), -1}, code, "after %v: %s", sig, stderr.String())
+					if code == 128+int(sig) {
+						require.Equal(t, "shipseal: interrupted; "+out+" was not changed\n", stderr.String())
+					}
+					require.Less(t, took, 2*time.Second, "shipseal took too long to stop after %v", sig)
 					codes[code]++
 					got, err := os.ReadFile(out)
 					require.NoError(t, err)

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// An interrupt (Ctrl-C's SIGINT, or SIGTERM) cancels the command's context
+// with an *interruptError as its cause. The long copies read their input
+// through interruptible, so they stop at their next read; the command then
+// discards its pending output and says, in one line, what it left. The
+// exit code is the shell's for a process killed by the signal, 128+N, as
+// for every other way a signal ends shipseal (exec, edit).
+
+// interruptError is a run stopped by a signal. left says what the run left
+// behind ("out.json was not changed"); it is empty until the command that
+// stopped fills it in.
+type interruptError struct {
+	sig  syscall.Signal
+	left string
+}
+
+func (e *interruptError) Error() string {
+	if e.left == "" {
+		return "interrupted"
+	}
+	return "interrupted; " + e.left
+}
+
+// code is 128+N, what a shell reports for a process killed by signal N.
+func (e *interruptError) code() int { return 128 + int(e.sig) }
+
+// notifyInterrupt returns a context that SIGINT or SIGTERM cancels with an
+// *interruptError. Until stop, later signals are caught and dropped, so a
+// second Ctrl-C cannot cut short the clean-up of the first.
+func notifyInterrupt(parent context.Context) (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		select {
+		case sig := <-sigs:
+			cancel(&interruptError{sig: sig.(syscall.Signal)})
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		cancel(nil)
+	}
+}
+
+// interrupted returns the interruption that cancelled ctx, or nil.
+func interrupted(ctx context.Context) error {
+	if ctx.Err() == nil {
+		return nil
+	}
+	return context.Cause(ctx)
+}
+
+// leftBehind turns an interruption into the command's one-line report of
+// what it left: "interrupted; " + the formatted text. Any other error is
+// returned as it is.
+func leftBehind(err error, format string, args ...any) error {
+	var ie *interruptError
+	if !errors.As(err, &ie) {
+		return err
+	}
+	return &interruptError{sig: ie.sig, left: fmt.Sprintf(format, args...)}
+}
+
+// outputLeft is leftBehind for a command's output: a file output is never
+// touched, and standard output holds whatever had streamed out. A defer
+// can call it after the run, when the output name is known.
+func outputLeft(err error, name string) error {
+	var ie *interruptError
+	if !errors.As(err, &ie) {
+		return err
+	}
+	if name == stdio {
+		return leftBehind(err, "the output written so far is incomplete: discard it")
+	}
+	if _, serr := os.Lstat(name); serr == nil {
+		return leftBehind(err, "%s was not changed", name)
+	}
+	return leftBehind(err, "%s was not created", name)
+}
+
+// interruptible returns r with a check of ctx before every read: once ctx
+// is cancelled, Read returns its cause. The copies read 32 KiB to 256 KiB
+// at a time, so the check (an atomic load) costs nothing measurable and a
+// run stops within a read of the signal.
+func interruptible(ctx context.Context, r io.Reader) io.Reader {
+	return &interruptReader{ctx: ctx, r: r}
+}
+
+type interruptReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *interruptReader) Read(p []byte) (int, error) {
+	if err := interrupted(c.ctx); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+// interruptibleSeeker is interruptible for an input that is read twice (v2
+// encryption hashes it first).
+func interruptibleSeeker(ctx context.Context, rs io.ReadSeeker) io.ReadSeeker {
+	return &interruptSeeker{interruptReader{ctx: ctx, r: rs}, rs}
+}
+
+type interruptSeeker struct {
+	interruptReader
+	s io.Seeker
+}
+
+func (c *interruptSeeker) Seek(off int64, whence int) (int64, error) { return c.s.Seek(off, whence) }
