@@ -6,8 +6,10 @@
 // final rename never crosses a filesystem), created with mode 0600 so that
 // a secret is never readable by others even while it is being written.
 // Commit syncs it, sets its final mode, renames it over the destination and
-// syncs the directory. Abort, or a crash, leaves only the temporary file,
-// which the next Create in that directory removes once its writer is gone.
+// syncs the directory. Abort removes the temporary file. A crash (SIGKILL)
+// leaves it behind; the next Create of the same destination removes it once
+// its process is gone and it is more than a minute old. Temporary files of
+// other destinations in the directory are not touched.
 //
 // A destination that is a symbolic link is followed: the file it points to
 // is replaced and the link itself is kept.
