@@ -135,6 +135,10 @@ func (c *Checker) plain(name string, data []byte, always bool) *diag.Report {
 		opts.Dialect = envfile.Compose
 	}
 	r := validate.Plain(name, data, opts, nil)
+	if kind == validate.Env && !always {
+		// A file named as encrypted (always) is CK005 already.
+		r.Add(envSecrets(name, data, opts.Dialect, r.Source)...)
+	}
 	if kind == validate.Dockercfg {
 		for _, reg := range realCredentials(cfg, data) {
 			pos := diag.Position{}

@@ -9,6 +9,7 @@ const (
 	CodePlainTwin        = "CK003" // error: X beside X.encrypted
 	CodeGitignore        = "CK004" // warning: .gitignore does not cover codeship.aes
 	CodeNotEncrypted     = "CK005" // error: named as encrypted (X.encrypted) but plaintext
+	CodePlainEnvSecret   = "CK006" // error: a plaintext env file holding a secret
 )
 
 // Codes lists every hygiene rule with a short title, in order.
@@ -18,4 +19,5 @@ var Codes = []struct{ Code, Title string }{
 	{CodePlainTwin, "plaintext twin of an encrypted file"},
 	{CodeGitignore, ".gitignore does not cover codeship.aes"},
 	{CodeNotEncrypted, "file named as encrypted holds plaintext"},
+	{CodePlainEnvSecret, "plaintext env file holding a secret"},
 }
