@@ -1,85 +1,32 @@
 package main
 
 import (
-	"bytes"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
+	"encoding/base64"
 	"testing"
-
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
-	"github.com/shipseal/shipseal/dockercfg"
-	"github.com/shipseal/shipseal/internal/e2etest"
+	"time"
 )
 
-// TestDockercfgInlineWithPass runs inline against a real credential helper:
-// Debian's docker-credential-pass, over pass and a throw-away gpg key made
-// in batch mode in the test's own HOME. CI installs the Debian packages
-// golang-docker-credential-helpers, pass and gnupg.
-func TestDockercfgInlineWithPass(t *testing.T) {
-	const hint = "apt-get install golang-docker-credential-helpers pass gnupg"
-	for _, p := range []string{"docker-credential-pass", "pass", "gpg", "gpgconf"} {
-		e2etest.LookPath(t, p, hint)
-	}
-	home := t.TempDir()
-	gnupg := filepath.Join(home, "g")
-	require.NoError(t, os.Mkdir(gnupg, 0o700))
-	t.Setenv("HOME", home)
-	t.Setenv("GNUPGHOME", gnupg)
-	t.Setenv("PASSWORD_STORE_DIR", filepath.Join(home, "store"))
-	t.Cleanup(func() { exec.Command("gpgconf", "--kill", "gpg-agent").Run() })
-
-	run := func(stdin, name string, args ...string) string {
-		t.Helper()
-		cmd := exec.Command(name, args...)
-		cmd.Stdin = strings.NewReader(stdin)
-		out, err := cmd.CombinedOutput()
-		require.NoError(t, err, "%s %s: %s", name, strings.Join(args, " "), out)
-		return string(out)
-	}
-	run("", "gpg", "--batch", "--passphrase", "", "--quick-gen-key", "shipseal test <test@example.com>", "default", "default", "never")
-	var fpr string
-	for _, line := range strings.Split(run("", "gpg", "--list-keys", "--with-colons"), "\n") {
-		if f := strings.Split(line, ":"); len(f) > 9 && f[0] == "fpr" {
-			fpr = f[9]
-			break
+func TestJWTExpiry(t *testing.T) {
+	b64 := base64.RawURLEncoding.EncodeToString
+	header := b64([]byte(`{"alg":"RS256","typ":"JWT"}`))
+	for _, c := range []struct {
+		name, token string
+		want        int64 // 0: not an expiring token
+	}{
+		{"exp", header + "." + b64([]byte(`{"exp":1700000000,"sub":"x"}`)) + ".sig", 1700000000},
+		{"padded", header + "==." + base64.URLEncoding.EncodeToString([]byte(`{"exp":1700000000.5}`)) + ".sig", 1700000000},
+		{"no exp", header + "." + b64([]byte(`{"sub":"x"}`)) + ".sig", 0},
+		{"no alg", b64([]byte(`{"typ":"JWT"}`)) + "." + b64([]byte(`{"exp":1700000000}`)) + ".sig", 0},
+		{"two parts", header + "." + b64([]byte(`{"exp":1700000000}`)), 0},
+		{"not base64", "ghp_abc.def.ghi", 0},
+		{"empty", "", 0},
+	} {
+		got, ok := jwtExpiry(c.token)
+		switch {
+		case c.want == 0 && ok:
+			t.Errorf("%s: jwtExpiry = %v, want no expiry", c.name, got)
+		case c.want != 0 && (!ok || !got.Equal(time.Unix(c.want, 0))):
+			t.Errorf("%s: jwtExpiry = %v, %v, want %v", c.name, got, ok, time.Unix(c.want, 0))
 		}
 	}
-	require.NotEmpty(t, fpr, "no gpg key fingerprint")
-	run("", "pass", "init", fpr)
-	const secret = "s3cret-from-pass"
-	run(`{"ServerURL":"reg.test:5000","Username":"robot","Secret":"`+secret+`"}`, "docker-credential-pass", "store")
-
-	dir := t.TempDir()
-	in := filepath.Join(dir, "config.json")
-	require.NoError(t, os.WriteFile(in, []byte(`{"auths": {"reg.test:5000": {}}, "credsStore": "pass"}`), 0o600))
-
-	out := filepath.Join(dir, "ci.json")
-	var stdout, stderr bytes.Buffer
-	code := execute([]string{"dockercfg", "inline", in, "-o", out}, strings.NewReader(""), &stdout, &stderr)
-	require.Equal(t, exitOK, code, "stderr: %s", stderr.String())
-	assert.NotContains(t, stderr.String(), secret)
-	data, err := os.ReadFile(out)
-	require.NoError(t, err)
-	cfg, err := dockercfg.Parse(data)
-	require.NoError(t, err)
-	e := cfg.Lookup("reg.test:5000")
-	require.NotNil(t, e)
-	user, pass, err := e.Credentials()
-	require.NoError(t, err)
-	assert.Equal(t, "robot", user)
-	assert.Equal(t, secret, pass)
-	assert.Empty(t, cfg.CredsStore)
-
-	// This docker-credential-pass answers an unknown registry with an
-	// empty user and secret instead of "not found": still not found.
-	require.NoError(t, os.WriteFile(in, []byte(`{"auths": {"nope.test": {}}, "credsStore": "pass"}`), 0o600))
-	stderr.Reset()
-	code = execute([]string{"dockercfg", "inline", in, "-o", filepath.Join(dir, "nope.json")}, strings.NewReader(""), &stdout, &stderr)
-	assert.Equal(t, exitFailure, code)
-	assert.Contains(t, stderr.String(), "no credentials for nope.test (docker-credential-pass has none)")
-	assert.NoFileExists(t, filepath.Join(dir, "nope.json"))
 }
