@@ -1,9 +1,9 @@
 package dockercfg
 
 import (
+	"bytes"
 	"encoding/base64"
 	"errors"
-	"strings"
 )
 
 // Errors that DecodeAuth wraps.
@@ -29,16 +29,23 @@ func DecodeAuth(auth string) (username, password string, err error) {
 	if err != nil {
 		return "", "", ErrAuthNotBase64
 	}
-	username, password, ok := strings.Cut(string(decoded), ":")
+	user, pass, err := splitAuth(decoded)
+	return string(user), string(pass), err
+}
+
+// splitAuth is DecodeAuth after the base64: user and password are slices
+// of decoded.
+func splitAuth(decoded []byte) (user, password []byte, err error) {
+	user, password, ok := bytes.Cut(decoded, []byte{':'})
 	if !ok {
-		return "", "", ErrAuthNoColon
+		return nil, nil, ErrAuthNoColon
 	}
-	password = strings.Trim(password, "\x00")
-	if username == "" {
-		return "", "", ErrAuthEmptyUser
+	password = bytes.Trim(password, "\x00")
+	if len(user) == 0 {
+		return nil, nil, ErrAuthEmptyUser
 	}
-	if password == "" {
-		return username, "", ErrAuthEmptyPassword
+	if len(password) == 0 {
+		return user, nil, ErrAuthEmptyPassword
 	}
-	return username, password, nil
+	return user, password, nil
 }

@@ -1,9 +1,6 @@
 package dockercfg
 
-import (
-	"bytes"
-	"encoding/json"
-)
+import "bytes"
 
 // Detect says whether data looks like a docker credentials file, so that
 // a file can be validated as one without being told. It is generous: a
@@ -18,8 +15,7 @@ func Detect(data []byte) bool {
 	if len(data) == 0 || data[0] != '{' {
 		return false
 	}
-	if json.Valid(data) {
-		root := parseTree(data, 0)
+	if root, ok := parse(data, 0); ok {
 		if len(root.members) == 0 {
 			return false
 		}

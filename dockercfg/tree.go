@@ -3,6 +3,7 @@ package dockercfg
 import (
 	"encoding/json"
 	"strings"
+	"unicode/utf8"
 )
 
 // kind is the type of a JSON value.
@@ -63,111 +64,321 @@ func (n *node) get(key string) *member {
 	return nil
 }
 
-// treeParser reads a document that encoding/json has already accepted, so
-// it does not check syntax: it only records where things are.
-type treeParser struct {
-	data []byte
+// maxDepth is encoding/json's limit on nesting: it rejects a document
+// with more objects and arrays inside one another than this.
+const maxDepth = 10000
+
+// parser reads a JSON document into a tree in one pass, accepting exactly
+// what encoding/json accepts (json.Valid), so that the validator needs no
+// pass of encoding/json's over a valid file. On the first syntax error it
+// stops: encoding/json then reads the file again to describe the error
+// in its words.
+type parser struct {
+	data  []byte
+	doc   string // data as a string: unescaped strings are slices of it
+	bad   bool
+	depth int
+	// The members and elements of the objects and arrays being read,
+	// innermost last; each container's are moved into a slab when it
+	// ends, so that thousands of small entries cost a few allocations.
+	members []member
+	elems   []node
+	mslab   []member
+	eslab   []node
 }
 
-// parseTree returns the tree of the JSON value in data[from:].
-// data[from:] must be valid JSON.
-func parseTree(data []byte, from int) *node {
-	p := treeParser{data: data}
-	n, _ := p.value(from)
-	return &n
+// parse returns the tree of the JSON value in data[from:], and false
+// (with no tree) when data[from:] is not valid JSON.
+func parse(data []byte, from int) (*node, bool) {
+	p := parser{data: data, doc: string(data)}
+	n, i := p.value(skipSpace(data, from))
+	if p.bad || skipSpace(data, i) != len(data) {
+		return nil, false
+	}
+	return &n, true
 }
 
-func (p *treeParser) value(i int) (node, int) {
-	i = skipSpace(p.data, i)
-	switch c := p.data[i]; {
-	case c == '{':
+// value reads the value at i, and returns it and the offset after it.
+func (p *parser) value(i int) (node, int) {
+	if i >= len(p.data) {
+		p.bad = true
+		return node{}, i
+	}
+	switch c := p.data[i]; c {
+	case '{':
 		return p.object(i)
-	case c == '[':
+	case '[':
 		return p.array(i)
-	case c == '"':
+	case '"':
 		s, end := p.string(i)
 		return node{kind: kindString, start: i, end: end, str: s}, end
-	case c == 't':
-		return node{kind: kindBool, start: i, end: i + 4}, i + 4
-	case c == 'f':
-		return node{kind: kindBool, start: i, end: i + 5}, i + 5
-	case c == 'n':
-		return node{kind: kindNull, start: i, end: i + 4}, i + 4
+	case 't':
+		return p.literal(i, "true", kindBool)
+	case 'f':
+		return p.literal(i, "false", kindBool)
+	case 'n':
+		return p.literal(i, "null", kindNull)
 	default:
-		j := i
-		for j < len(p.data) && isNumberByte(p.data[j]) {
-			j++
-		}
-		return node{kind: kindNumber, start: i, end: j}, j
+		end := p.number(i)
+		return node{kind: kindNumber, start: i, end: end}, end
 	}
 }
 
-func isNumberByte(c byte) bool {
-	return c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'
+func (p *parser) literal(i int, word string, k kind) (node, int) {
+	end := i + len(word)
+	if end > len(p.data) || p.doc[i:end] != word {
+		p.bad = true
+		return node{}, i
+	}
+	return node{kind: k, start: i, end: end}, end
 }
+
+// number reads -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? at i.
+func (p *parser) number(i int) int {
+	d := p.data
+	if i < len(d) && d[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(d) && d[i] == '0':
+		i++
+	case i < len(d) && d[i] >= '1' && d[i] <= '9':
+		i = digits(d, i)
+	default:
+		p.bad = true
+		return i
+	}
+	if i < len(d) && d[i] == '.' {
+		j := digits(d, i+1)
+		if j == i+1 {
+			p.bad = true
+			return j
+		}
+		i = j
+	}
+	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
+		i++
+		if i < len(d) && (d[i] == '+' || d[i] == '-') {
+			i++
+		}
+		j := digits(d, i)
+		if j == i {
+			p.bad = true
+			return j
+		}
+		i = j
+	}
+	return i
+}
+
+func digits(d []byte, i int) int {
+	for i < len(d) && d[i] >= '0' && d[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+// stringByte classes the bytes of a string: 0 for ASCII ones, 1 for a
+// control byte (an error), 2 for the closing quote, 3 for a backslash, 4
+// for the bytes of other characters.
+var stringByte = func() (t [256]byte) {
+	for c := range 0x20 {
+		t[c] = 1
+	}
+	t['"'] = 2
+	t['\\'] = 3
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = 4
+	}
+	return t
+}()
 
 // string returns the decoded string starting at the quote at i, and the
 // offset just past its closing quote.
-func (p *treeParser) string(i int) (string, int) {
-	escaped := false
+func (p *parser) string(i int) (string, int) {
+	d := p.data
+	escaped, nonASCII := false, false
 	j := i + 1
-	for p.data[j] != '"' {
-		if p.data[j] == '\\' {
-			escaped = true
+	for {
+		for j < len(d) && stringByte[d[j]] == 0 {
 			j++
 		}
-		j++
-	}
-	end := j + 1
-	if !escaped {
-		return string(p.data[i+1 : j]), end
-	}
-	var s string
-	if err := json.Unmarshal(p.data[i:end], &s); err != nil {
-		panic("dockercfg: internal error: string accepted by encoding/json does not decode: " + err.Error())
-	}
-	return s, end
-}
-
-func (p *treeParser) object(i int) (node, int) {
-	n := node{kind: kindObject, start: i}
-	i = skipSpace(p.data, i+1)
-	if p.data[i] == '}' {
-		n.end = i + 1
-		return n, n.end
-	}
-	for {
-		i = skipSpace(p.data, i)
-		key, keyEnd := p.string(i)
-		m := member{key: key, keyStart: i, keyEnd: keyEnd}
-		i = skipSpace(p.data, keyEnd) + 1 // the colon
-		m.val, i = p.value(i)
-		n.members = append(n.members, m)
-		i = skipSpace(p.data, i)
-		if p.data[i] == '}' {
-			n.end = i + 1
-			return n, n.end
+		if j >= len(d) {
+			p.bad = true
+			return "", j
 		}
-		i++ // the comma
+		switch stringByte[d[j]] {
+		case 1:
+			p.bad = true
+			return "", j
+		case 4:
+			nonASCII = true
+			j++
+			continue
+		case 2:
+			end := j + 1
+			if !escaped && (!nonASCII || utf8.Valid(d[i+1:j])) {
+				return p.doc[i+1 : j], end
+			}
+			// Rare: encoding/json decodes escapes, bad surrogates and
+			// invalid UTF-8 its own way.
+			var s string
+			if err := json.Unmarshal(d[i:end], &s); err != nil {
+				panic("dockercfg: internal error: string accepted by the parser does not decode: " + err.Error())
+			}
+			return s, end
+		}
+		escaped = true
+		j++
+		if j >= len(d) {
+			p.bad = true
+			return "", j
+		}
+		switch d[j] {
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			j++
+		case 'u':
+			if j+4 >= len(d) || !isHex(d[j+1]) || !isHex(d[j+2]) || !isHex(d[j+3]) || !isHex(d[j+4]) {
+				p.bad = true
+				return "", j
+			}
+			j += 5
+		default:
+			p.bad = true
+			return "", j
+		}
 	}
 }
 
-func (p *treeParser) array(i int) (node, int) {
-	n := node{kind: kindArray, start: i}
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func (p *parser) object(i int) (node, int) {
+	n := node{kind: kindObject, start: i}
+	if p.depth++; p.depth > maxDepth {
+		p.bad = true
+		return n, i
+	}
+	defer func() { p.depth-- }()
 	i = skipSpace(p.data, i+1)
-	if p.data[i] == ']' {
+	if i < len(p.data) && p.data[i] == '}' {
 		n.end = i + 1
 		return n, n.end
 	}
+	base := len(p.members)
+	for {
+		if i >= len(p.data) || p.data[i] != '"' {
+			p.bad = true
+			return n, i
+		}
+		key, keyEnd := p.string(i)
+		if p.bad {
+			return n, keyEnd
+		}
+		m := member{key: key, keyStart: i, keyEnd: keyEnd}
+		i = skipSpace(p.data, keyEnd)
+		if i >= len(p.data) || p.data[i] != ':' {
+			p.bad = true
+			return n, i
+		}
+		m.val, i = p.value(skipSpace(p.data, i+1))
+		if p.bad {
+			return n, i
+		}
+		p.members = append(p.members, m)
+		i = skipSpace(p.data, i)
+		if i >= len(p.data) {
+			p.bad = true
+			return n, i
+		}
+		switch p.data[i] {
+		case '}':
+			n.end = i + 1
+			n.members = p.keepMembers(base)
+			return n, n.end
+		case ',':
+			i = skipSpace(p.data, i+1)
+		default:
+			p.bad = true
+			return n, i
+		}
+	}
+}
+
+func (p *parser) array(i int) (node, int) {
+	n := node{kind: kindArray, start: i}
+	if p.depth++; p.depth > maxDepth {
+		p.bad = true
+		return n, i
+	}
+	defer func() { p.depth-- }()
+	i = skipSpace(p.data, i+1)
+	if i < len(p.data) && p.data[i] == ']' {
+		n.end = i + 1
+		return n, n.end
+	}
+	base := len(p.elems)
 	for {
 		var e node
 		e, i = p.value(i)
-		n.elems = append(n.elems, e)
-		i = skipSpace(p.data, i)
-		if p.data[i] == ']' {
-			n.end = i + 1
-			return n, n.end
+		if p.bad {
+			return n, i
 		}
-		i++
+		p.elems = append(p.elems, e)
+		i = skipSpace(p.data, i)
+		if i >= len(p.data) {
+			p.bad = true
+			return n, i
+		}
+		switch p.data[i] {
+		case ']':
+			n.end = i + 1
+			n.elems = p.keepElems(base)
+			return n, n.end
+		case ',':
+			i = skipSpace(p.data, i+1)
+		default:
+			p.bad = true
+			return n, i
+		}
 	}
+}
+
+// slabSize is how many members or elements one allocation holds for small
+// containers.
+const slabSize = 512
+
+// keepMembers moves p.members[base:] into a slab and returns them there.
+func (p *parser) keepMembers(base int) []member {
+	ms := p.members[base:]
+	if cap(p.mslab)-len(p.mslab) < len(ms) {
+		if len(ms) > slabSize/4 {
+			out := append([]member(nil), ms...)
+			p.members = p.members[:base]
+			return out
+		}
+		p.mslab = make([]member, 0, slabSize)
+	}
+	at := len(p.mslab)
+	p.mslab = append(p.mslab, ms...)
+	p.members = p.members[:base]
+	return p.mslab[at:len(p.mslab):len(p.mslab)]
+}
+
+// keepElems moves p.elems[base:] into a slab and returns them there.
+func (p *parser) keepElems(base int) []node {
+	es := p.elems[base:]
+	if cap(p.eslab)-len(p.eslab) < len(es) {
+		if len(es) > slabSize/4 {
+			out := append([]node(nil), es...)
+			p.elems = p.elems[:base]
+			return out
+		}
+		p.eslab = make([]node, 0, slabSize)
+	}
+	at := len(p.eslab)
+	p.eslab = append(p.eslab, es...)
+	p.elems = p.elems[:base]
+	return p.eslab[at:len(p.eslab):len(p.eslab)]
 }

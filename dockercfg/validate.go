@@ -2,10 +2,12 @@ package dockercfg
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"sort"
 	"strings"
 
@@ -34,11 +36,19 @@ func Validate(name string, data []byte, opts Options) (*Config, *diag.Report) {
 		src:  src,
 		r:    &diag.Report{File: name, Kind: "dockercfg", Source: src},
 	}
-	// Mark secrets by their look before anything else, without
-	// trusting the document's structure: an excerpt of a file that is
-	// not JSON must hide them too, and so must one of a valid file whose
-	// keys are odd ({"a\"password": "…"} is a field named a"password).
-	maskLexically(src, data)
+	// Secrets are found when the report is first printed or masked: a
+	// valid file prints nothing, and finding the ~27,000 secrets of a
+	// 1 MiB config would be most of its validation. They are marked by
+	// their look, without trusting the document's structure (an excerpt
+	// of a file that is not JSON must hide them too, and so must one of a
+	// valid file whose keys are odd: {"a\"password": "…"} is a field
+	// named a"password), then by the document's structure.
+	src.FindSecretsLater(func() {
+		maskLexically(src, data)
+		if v.root != nil {
+			v.markSecrets(v.root)
+		}
+	})
 	cfg := v.run()
 	// Report in file order; diagnostics about the whole file come first.
 	sort.SliceStable(v.r.Diagnostics, func(i, j int) bool {
@@ -53,6 +63,8 @@ type validator struct {
 	src  *diag.Source
 	r    *diag.Report
 	cfg  *Config
+	root *node // the document, when it is JSON
+	buf  []byte
 }
 
 func (v *validator) pos(offset int) diag.Position { return v.src.Position(offset) }
@@ -134,14 +146,18 @@ func (v *validator) run() *Config {
 		v.wrongKey(first, fmt.Sprintf("does not start like JSON (%q at %s)", data[first], v.pos(first)))
 		return nil
 	}
-	if !json.Valid(data[start:]) {
+	root, ok := parse(data, start)
+	if !ok {
 		maskBareWords(v.src, data, start)
 		var raw json.RawMessage
-		v.syntaxError(start, json.Unmarshal(data[start:], &raw))
+		err := json.Unmarshal(data[start:], &raw)
+		if err == nil {
+			panic("dockercfg: internal error: the parser rejects JSON that encoding/json accepts")
+		}
+		v.syntaxError(start, err)
 		return nil
 	}
-	root := parseTree(data, start)
-	v.markSecrets(root)
+	v.root = root
 	defer v.checkDuplicateKeys(root, registriesOf(root))
 	if root.kind != kindObject {
 		v.errorf(CodeTopNotObject, root.start, `a docker config is an object: {"auths": {"registry.example.com": {"auth": "…"}}}`,
@@ -252,6 +268,13 @@ func (v *validator) markSecrets(n *node) {
 					}
 					if bytes.IndexByte(v.data[m.val.start:m.val.end], '\\') >= 0 {
 						v.src.AddSecretValue(m.val.str)
+					}
+					// Messages may quote the password an auth
+					// decodes to, whatever its bytes.
+					if strings.EqualFold(m.key, "auth") {
+						if _, pass, _ := DecodeAuth(m.val.str); pass != "" {
+							v.src.AddSecretValue(pass)
+						}
 					}
 				case kindNumber, kindBool:
 					v.src.MarkSecret(m.val.start, m.val.end)
@@ -458,7 +481,7 @@ func isLegacy(root *node) bool {
 		}
 		for k := range m.val.members {
 			f := &m.val.members[k]
-			if canonicalField(f.key, entryFields...) != "" {
+			if canonicalField(f.key, entryFields[:]...) != "" {
 				creds++
 				break
 			}
@@ -543,24 +566,55 @@ func (v *validator) credHelpers(n *node) {
 }
 
 // entryFields are the fields of a registry entry, spelled as docker does.
-var entryFields = []string{"auth", "username", "password", "email", "identitytoken", "registrytoken", "serveraddress"}
+var entryFields = [...]string{"auth", "username", "password", "email", "identitytoken", "registrytoken", "serveraddress"}
+
+// Indexes into entryFields.
+const (
+	fieldAuth = iota
+	fieldUsername
+	fieldPassword
+	fieldEmail
+	fieldIdentityToken
+	fieldRegistryToken
+	fieldServerAddress
+)
+
+// entryField returns the index of the entry field that name matches as
+// encoding/json matches struct fields (exactly, else ignoring case), or -1.
+func entryField(name string) int {
+	for i, f := range entryFields {
+		if f == name {
+			return i
+		}
+	}
+	for i, f := range entryFields {
+		if strings.EqualFold(f, name) {
+			return i
+		}
+	}
+	return -1
+}
 
 // entries reads the registries of obj: the value of "auths", or the top
 // level of a legacy file.
 func (v *validator) entries(obj *node) {
 	byKey := make(map[string]int, len(obj.members))
-	byRegistry := make(map[string]int, len(obj.members)) // index into v.cfg.Auths
+	// byRegistry indexes v.cfg.Auths by the key as written. Only a key
+	// that normalises like an earlier one can be in it already, so it is
+	// made when the first such key comes.
+	var byRegistry map[string]int
 	v.cfg.Auths = make([]Entry, 0, len(obj.members))
 	for i := range obj.members {
 		m := &obj.members[i]
 		e := Entry{Registry: m.key, Key: Normalize(m.key)}
+		j, seen := byKey[e.Key]
 		if problem := registryKeyProblem(m.key); problem != "" {
 			v.errorf(CodeBadRegistryKey, m.keyStart, `write a host name, optionally with a port, scheme and path: "registry.example.com:5000" or "https://index.docker.io/v1/"`,
 				"registry key %q is not a host name or URL: %s", m.key, problem)
-		} else if j, ok := byKey[e.Key]; ok && obj.members[j].key == m.key {
+		} else if seen && obj.members[j].key == m.key {
 			v.errorf(CodeDuplicateReg, m.keyStart, "keep one entry per registry: docker uses the last one",
 				"registry %q appears twice, first at %s", m.key, v.pos(obj.members[j].keyStart))
-		} else if ok {
+		} else if seen {
 			v.errorf(CodeDuplicateReg, m.keyStart, "keep one entry per registry: docker picks one of them at random",
 				"registry %q is the same registry as %q (at %s): both are %s", m.key, obj.members[j].key, v.pos(obj.members[j].keyStart), e.Key)
 		}
@@ -577,11 +631,19 @@ func (v *validator) entries(obj *node) {
 			continue
 		}
 		e.AuthConfig = v.entry(m)
-		if j, ok := byRegistry[m.key]; ok {
-			v.cfg.Auths[j] = e // encoding/json keeps the last one
+		if seen && byRegistry == nil {
+			byRegistry = make(map[string]int, len(obj.members))
+			for k := range v.cfg.Auths {
+				byRegistry[v.cfg.Auths[k].Registry] = k
+			}
+		}
+		if k, ok := byRegistry[m.key]; ok {
+			v.cfg.Auths[k] = e // encoding/json keeps the last one
 			continue
 		}
-		byRegistry[m.key] = len(v.cfg.Auths)
+		if byRegistry != nil {
+			byRegistry[m.key] = len(v.cfg.Auths)
+		}
 		v.cfg.Auths = append(v.cfg.Auths, e)
 	}
 }
@@ -589,25 +651,26 @@ func (v *validator) entries(obj *node) {
 // entry reads and checks the fields of one registry entry.
 func (v *validator) entry(reg *member) AuthConfig {
 	var a AuthConfig
-	fields := map[string]*member{}
+	var fields [len(entryFields)]*member // the last of each
 	wrongType := false
 	for i := range reg.val.members {
 		m := &reg.val.members[i]
-		name := canonicalField(m.key, entryFields...)
-		if name == "" {
+		f := entryField(m.key)
+		if f < 0 {
 			v.warnf(CodeUnknownField, m.keyStart, "docker ignores it; delete it if it is a typo",
 				"unknown field %q in the entry for %q", m.key, reg.key)
 			continue
 		}
+		name := entryFields[f]
 		if name != m.key {
 			v.warnf(CodeFieldCase, m.keyStart, fmt.Sprintf("write %q", name),
 				"field %q is spelled %q by docker (docker accepts it, other tools may not)", m.key, name)
 		}
-		if prev, ok := fields[name]; ok && prev.key != m.key {
+		if prev := fields[f]; prev != nil && prev.key != m.key {
 			v.errorf(CodeDuplicateKey, m.keyStart, "delete one of them; docker uses the last one",
 				"field %q repeats %q (at %s): docker does not tell field names apart by case", m.key, prev.key, v.pos(prev.keyStart))
 		}
-		fields[name] = m
+		fields[f] = m
 		if m.val.kind != kindString && m.val.kind != kindNull {
 			v.errorf(CodeWrongType, m.val.start, "docker fails to read a config whose fields have the wrong type; quote the value",
 				"%q in the entry for %q must be a string, not %s", m.key, reg.key, m.val.kind)
@@ -615,61 +678,79 @@ func (v *validator) entry(reg *member) AuthConfig {
 			continue
 		}
 		s := m.val.str
-		switch name {
-		case "auth":
+		switch f {
+		case fieldAuth:
 			a.Auth = s
-		case "username":
+		case fieldUsername:
 			a.Username = s
-		case "password":
+		case fieldPassword:
 			a.Password = s
-		case "email":
+		case fieldEmail:
 			a.Email = s
-		case "identitytoken":
+		case fieldIdentityToken:
 			a.IdentityToken = s
-		case "registrytoken":
+		case fieldRegistryToken:
 			a.RegistryToken = s
-		case "serveraddress":
+		case fieldServerAddress:
 			a.ServerAddress = s
 		}
 	}
 	if !wrongType {
-		v.checkCredentials(reg, a, fields)
+		v.checkCredentials(reg, a, &fields)
 	}
 	return a
 }
 
-func (v *validator) checkCredentials(reg *member, a AuthConfig, fields map[string]*member) {
-	at := func(name string) int {
-		if m := fields[name]; m != nil {
+// decodeAuth is DecodeAuth of the value of the auth field m, without
+// allocating: user and password are in v.buf until the next call.
+func (v *validator) decodeAuth(m *member) (user, password []byte, err error) {
+	raw := v.data[m.val.start+1 : m.val.end-1]
+	if bytes.IndexByte(raw, '\\') >= 0 {
+		raw = []byte(m.val.str)
+	}
+	n := base64.StdEncoding.DecodedLen(len(raw))
+	v.buf = slices.Grow(v.buf[:0], n)[:n]
+	n, err = base64.StdEncoding.Decode(v.buf, raw)
+	if err != nil {
+		return nil, nil, ErrAuthNotBase64
+	}
+	return splitAuth(v.buf[:n])
+}
+
+func (v *validator) checkCredentials(reg *member, a AuthConfig, fields *[len(entryFields)]*member) {
+	at := func(f int) int {
+		if m := fields[f]; m != nil {
 			return m.val.start
 		}
 		return reg.keyStart
 	}
 	if a.Auth != "" {
-		user, pass, err := a.Credentials()
-		if pass != "" {
-			v.src.AddSecretValue(pass)
+		// The password is found as a secret with the others, if a
+		// message needs masking (Validate).
+		user, pass, err := v.decodeAuth(fields[fieldAuth])
+		if errors.Is(err, ErrAuthEmptyPassword) && a.IdentityToken != "" {
+			err = nil // as AuthConfig.Credentials
 		}
 		switch {
 		case errors.Is(err, ErrAuthNotBase64):
-			v.errorf(CodeAuthNotBase64, at("auth"), "auth is base64 of user:password: `printf '%s' 'user:password' | base64 -w0`, or use `shipseal dockercfg create`",
+			v.errorf(CodeAuthNotBase64, at(fieldAuth), "auth is base64 of user:password: `printf '%s' 'user:password' | base64 -w0`, or use `shipseal dockercfg create`",
 				"auth of %q is not valid base64", reg.key)
 		case errors.Is(err, ErrAuthNoColon):
-			v.errorf(CodeAuthNoColon, at("auth"), "auth is base64 of user:password, with a colon between them: encode both, not the password alone",
+			v.errorf(CodeAuthNoColon, at(fieldAuth), "auth is base64 of user:password, with a colon between them: encode both, not the password alone",
 				"auth of %q does not decode to user:password (no colon)", reg.key)
 		case errors.Is(err, ErrAuthEmptyUser):
-			v.errorf(CodeEmptyCredential, at("auth"), "encode user:password with both parts filled in",
+			v.errorf(CodeEmptyCredential, at(fieldAuth), "encode user:password with both parts filled in",
 				"auth of %q decodes to an empty user name", reg.key)
 		case errors.Is(err, ErrAuthEmptyPassword):
-			v.errorf(CodeEmptyCredential, at("auth"), "encode user:password with both parts filled in; registries refuse an empty password",
-				"auth of %q decodes to user %q with an empty password", reg.key, user)
+			v.errorf(CodeEmptyCredential, at(fieldAuth), "encode user:password with both parts filled in; registries refuse an empty password",
+				"auth of %q decodes to user %q with an empty password", reg.key, string(user))
 		case err == nil:
-			if a.Username != "" && a.Username != user {
-				v.errorf(CodeAuthMismatch, at("username"), "docker uses auth and ignores username and password: delete them or make them agree",
-					"username %q of %q disagrees with the user %q in its auth", a.Username, reg.key, user)
+			if a.Username != "" && a.Username != string(user) {
+				v.errorf(CodeAuthMismatch, at(fieldUsername), "docker uses auth and ignores username and password: delete them or make them agree",
+					"username %q of %q disagrees with the user %q in its auth", a.Username, reg.key, string(user))
 			}
-			if a.Password != "" && a.Password != pass {
-				v.errorf(CodeAuthMismatch, at("password"), "docker uses auth and ignores username and password: delete them or make them agree",
+			if a.Password != "" && a.Password != string(pass) {
+				v.errorf(CodeAuthMismatch, at(fieldPassword), "docker uses auth and ignores username and password: delete them or make them agree",
 					"password of %q disagrees with the password in its auth", reg.key)
 			}
 		}
@@ -677,10 +758,10 @@ func (v *validator) checkCredentials(reg *member, a AuthConfig, fields map[strin
 	}
 	switch {
 	case a.Username != "" && a.Password == "" && a.IdentityToken == "":
-		v.errorf(CodeEmptyCredential, at("username"), `add "password", or write the credentials with `+"`shipseal dockercfg create`",
+		v.errorf(CodeEmptyCredential, at(fieldUsername), `add "password", or write the credentials with `+"`shipseal dockercfg create`",
 			"entry for %q has user %q but no password", reg.key, a.Username)
 	case a.Password != "" && a.Username == "":
-		v.errorf(CodeEmptyCredential, at("password"), `add "username"`,
+		v.errorf(CodeEmptyCredential, at(fieldPassword), `add "username"`,
 			"entry for %q has a password but no user name", reg.key)
 	case a.Empty():
 		// Reported by checkHelpers when a helper holds these
@@ -698,10 +779,16 @@ const inlineHint = "the credentials are in this machine's keychain, so the file 
 // holds, and files without any credentials.
 func (v *validator) checkHelpers(root *node) {
 	cfg := v.cfg
-	inline := map[string]bool{}
-	for _, e := range cfg.Auths {
-		if !e.Empty() {
-			inline[e.Key] = true
+	// The registries that the file lists, and those it holds credentials
+	// for, by Normalize. Only a file that names a helper needs them.
+	var listed, inline map[string]bool
+	if cfg.CredsStore != "" || len(cfg.CredHelpers) > 0 {
+		listed, inline = make(map[string]bool, len(cfg.Auths)), make(map[string]bool, len(cfg.Auths))
+		for _, e := range cfg.Auths {
+			listed[e.Key] = true
+			if !e.Empty() {
+				inline[e.Key] = true
+			}
 		}
 	}
 	obj := registriesOf(root)
@@ -722,7 +809,7 @@ func (v *validator) checkHelpers(root *node) {
 		for im := range helpers.val.members {
 			m := &helpers.val.members[im]
 			h := cfg.CredHelpers[m.key]
-			if h == "" || cfg.Lookup(m.key) != nil {
+			if h == "" || listed[Normalize(m.key)] {
 				if h != "" && inline[Normalize(m.key)] {
 					v.warnf(CodeHelperSet, m.keyStart, "delete the credHelpers entry so that docker uses the credentials in this file",
 						"credHelpers sends %q to docker-credential-%s, so docker ignores its credentials in this file", m.key, h)
