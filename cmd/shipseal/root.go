@@ -23,7 +23,8 @@ in the formats Codeship's jet writes and reads, and validates Docker credential
 files (dockercfg) and env files before they break a build.
 
 Exit codes: 0 ok, 1 failure, 2 usage, 3 key missing or malformed,
-4 cannot decrypt (wrong key, corrupt, not encrypted), 5 invalid content.`,
+4 cannot decrypt (wrong key, corrupt, not encrypted), 5 invalid content,
+128+N stopped by signal N (130 Ctrl-C, 143 SIGTERM).`,
 		Version:       versionString(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
