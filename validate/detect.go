@@ -40,13 +40,18 @@ func KindFromName(name string) Kind {
 // DetectKind says what plaintext data holds: by content first (a JSON
 // document is a dockercfg, whatever its name), then by name.
 func DetectKind(name string, data []byte) Kind {
+	byName := KindFromName(name)
+	if byName != Env && looksLikeJSON(data) {
+		// The first byte decides: whatever dockercfg.Detect says, a
+		// JSON object not named as an env file is read as a dockercfg,
+		// and Detect would read all of a large file to say it.
+		return Dockercfg
+	}
 	switch {
 	case dockercfg.Detect(data):
 		return Dockercfg
-	case KindFromName(name) != Auto:
-		return KindFromName(name)
-	case looksLikeJSON(data):
-		return Dockercfg
+	case byName != Auto:
+		return byName
 	case envfile.Detect(data):
 		return Env
 	}

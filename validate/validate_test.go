@@ -110,6 +110,18 @@ func TestDetectKind(t *testing.T) {
 	require.Equal(t, validate.Env, validate.DetectKind("settings", []byte("DB_HOST=db\nDB_PORT=5432\n")))
 	require.Equal(t, validate.Env, validate.DetectKind(".env", []byte("")))
 	require.Equal(t, validate.Unknown, validate.DetectKind("blob", []byte{0, 1, 2, 0xff}))
+	// JSON that is no dockercfg is one all the same, unless its name
+	// says env file; broken JSON too.
+	for name, want := range map[string]validate.Kind{"app.env": validate.Env, "x.json": validate.Dockercfg, "blob": validate.Dockercfg, "dockercfg": validate.Dockercfg} {
+		for _, data := range []string{`{"name": "app", "version": 2}`, "\xef\xbb\xbf \n{\"a\": ", `{}`} {
+			require.Equal(t, want, validate.DetectKind(name, []byte(data)), "%s holding %q", name, data)
+		}
+	}
+	utf16 := []byte{0xff, 0xfe}
+	for _, c := range `{"auths": {}}` {
+		utf16 = append(utf16, byte(c), 0)
+	}
+	require.Equal(t, validate.Dockercfg, validate.DetectKind("app.env", utf16), "a UTF-16 dockercfg")
 }
 
 func TestParseKind(t *testing.T) {
