@@ -74,8 +74,12 @@ const (
 )
 
 // File validates one file: name is shown in diagnostics (and used to guess
-// the kind), data is its content.
+// the kind), data is its content. A key file is not validated: File
+// returns a *KeyFileError.
 func File(name string, data []byte, opts Options) (*diag.Report, error) {
+	if err := keyFile(name, data, opts); err != nil {
+		return nil, err
+	}
 	if !IsEncrypted(data) {
 		return Plain(name, data, opts, nil), nil
 	}

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/shipseal/shipseal/crypto"
+	"github.com/shipseal/shipseal/validate"
 	"github.com/spf13/cobra"
 )
 
@@ -56,6 +58,9 @@ func runDecrypt(ctx context.Context, s *streams, opts *decryptOptions, args []st
 	if err != nil {
 		return err
 	}
+	if err := decryptKeyFile(inName, found.Key); err != nil {
+		return err
+	}
 	in, file, err := openInput(s, inName)
 	if err != nil {
 		return err
@@ -99,4 +104,26 @@ func runDecrypt(ctx context.Context, s *streams, opts *decryptOptions, args []st
 		return err
 	}
 	return out.Commit()
+}
+
+// decryptKeyFile refuses a key file given as the file to decrypt: one
+// named codeship.aes, or a small file shaped like a key that is not a v1
+// file of 16 bytes (key decrypts that to text).
+func decryptKeyFile(name string, key *crypto.Key) error {
+	if name == stdio {
+		return nil
+	}
+	var data []byte
+	if !validate.IsKeyName(name) {
+		// A file that cannot be read is reported when it is opened.
+		st, err := os.Stat(name)
+		if err != nil || !st.Mode().IsRegular() || st.Size() > 256 {
+			return nil
+		}
+		if data, err = os.ReadFile(name); err != nil {
+			return nil
+		}
+	}
+	return keyFileError(validate.KeyFile(displayName(name), data, key), "decrypt",
+		"decrypt a file encrypted with it: shipseal decrypt FILE.encrypted OUT (shipseal finds the key by itself, or takes it with --key-path)")
 }

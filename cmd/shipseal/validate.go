@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -32,8 +33,9 @@ never on disk; if it does not decrypt to valid content, validate says whether
 the key is wrong or the content is malformed, where, and how to fix it.
 Secrets are never printed.
 
-Exit codes: 0 valid, 3 key missing or malformed, 4 cannot decrypt (wrong key,
-corrupt), 5 invalid content.`,
+Exit codes: 0 valid, 2 usage (a key file such as codeship.aes given as FILE),
+3 key missing or malformed, 4 cannot decrypt (wrong key, corrupt), 5 invalid
+content.`,
 		Example: `  # before "jet encrypt", or after Codeship said "Failed to parse dockercfg"
   shipseal validate dockercfg.encrypted
   shipseal validate --type env --dialect compose .env
@@ -91,7 +93,7 @@ func runValidate(s *streams, opts *validateOptions, args []string) error {
 		}
 		r, err := validate.File(displayName(name), data, vopts)
 		if err != nil {
-			return err
+			return keyFileError(err, "validate", "validate the files encrypted with it (such as dockercfg.encrypted); shipseal finds the key by itself, or takes it with --key-path")
 		}
 		reports = append(reports, r)
 	}
@@ -121,6 +123,16 @@ func runValidate(s *streams, opts *validateOptions, args []string) error {
 		}
 	}
 	return nil
+}
+
+// keyFileError makes a *validate.KeyFileError a usage error (exit 2): the
+// key was named where a file to verb goes. Other errors pass unchanged.
+func keyFileError(err error, verb, hint string) error {
+	var kf *validate.KeyFileError
+	if !errors.As(err, &kf) {
+		return err
+	}
+	return withHint(usageErrorf("%w; nothing to %s", err, verb), "%s", hint)
 }
 
 func encryptedNote(r *diag.Report) string {
