@@ -194,6 +194,14 @@ var commitCases = []commitCase{
 		write(e.t, dir, "docker/config.json", dockercfg)
 		return []string{"docker/config.json"}
 	}, false, []string{"docker/config.json:1:12: error CK002: plaintext credentials for registry.example.com"}},
+	{"a plaintext env file with a password", func(e *env, dir string) []string {
+		write(e.t, dir, ".env", "LOG_LEVEL=info\nDB_PASSWORD="+secretPass+"\n")
+		return []string{".env"}
+	}, false, []string{".env:2:1: error CK006: DB_PASSWORD holds a password in plaintext"}},
+	{"an env file template", func(e *env, dir string) []string {
+		write(e.t, dir, ".env.example", "DB_PASSWORD=not-a-real-one\n")
+		return []string{".env.example"}
+	}, true, nil},
 }
 
 // commitAll runs every case in a fresh user repository that is set up by
