@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -40,7 +41,14 @@ func newEditCommand(s *streams) *cobra.Command {
 		Long: `Decrypt FILE into a private temporary file (mode 0600, in a 0700 directory
 on /dev/shm when there is one), open it in $VISUAL, $EDITOR or vi, validate
 what was saved (dockercfg or env file, detected as "validate" does) and
-encrypt it back over FILE atomically, in the format version FILE had.
+encrypt it back over FILE atomically, in the format version FILE had. The
+temporary file is named like FILE without .encrypted, ending in .json for a
+dockercfg and .env for an env file, so that the editor highlights it.
+
+If FILE does not exist, the editor starts from a template (the shape of a
+dockercfg or env file, when --type or FILE's name says which) and FILE is
+created, in the v2 format with mode 0644, only if what was saved is not
+empty, not the template, and valid.
 
 If the plaintext did not change, FILE is left byte for byte as it was (no
 needless diff). If the result is invalid, edit asks whether to reopen the
@@ -53,7 +61,9 @@ remembering to delete the plaintext.`,
 		Example: `  # jet decrypt env.encrypted env && vi env && jet encrypt env env.encrypted && rm env
   shipseal edit env.encrypted
   EDITOR="code --wait" shipseal edit dockercfg.encrypted
-  shipseal edit --type env --dialect compose prod.env.encrypted`,
+  shipseal edit --type env --dialect compose prod.env.encrypted
+  # a new encrypted file, with no plaintext left behind
+  shipseal edit staging.env.encrypted`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageErrorf("edit takes exactly one FILE, got %d arguments", len(args))
@@ -79,24 +89,46 @@ func runEdit(s *streams, opts *editOptions, name string) error {
 	if err != nil {
 		return err
 	}
+	// A new file starts from a template, in the current format version,
+	// with the mode encrypt gives its outputs.
+	var (
+		sealed  []byte
+		plain   []byte
+		version = crypto.V2
+		perm    = os.FileMode(0o644)
+		isNew   bool
+	)
 	st, err := os.Stat(name)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return withHint(fmt.Errorf("cannot edit %s: no such file", name),
-				"edit changes an encrypted file; create one first with `shipseal encrypt PLAIN %s`", name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := checkNewFile(name); err != nil {
+			return err
 		}
+		isNew = true
+	case err != nil:
 		return inputError(name, err)
-	}
-	if !st.Mode().IsRegular() {
+	case !st.Mode().IsRegular():
 		return fmt.Errorf("cannot edit %s: not a regular file", name)
+	default:
+		perm = st.Mode().Perm()
+		if sealed, err = os.ReadFile(name); err != nil {
+			return inputError(name, err)
+		}
+		if plain, version, err = decryptText(sealed, found.Key); err != nil {
+			return fmt.Errorf("decrypting %s: %w", name, err)
+		}
 	}
-	sealed, err := os.ReadFile(name)
-	if err != nil {
-		return inputError(name, err)
+	kind := vopts.Kind
+	switch {
+	case kind != validate.Auto:
+	case isNew:
+		kind = validate.KindFromName(name)
+	default:
+		kind = validate.DetectKind(name, plain)
 	}
-	plain, version, err := decryptText(sealed, found.Key)
-	if err != nil {
-		return fmt.Errorf("decrypting %s: %w", name, err)
+	if isNew {
+		plain = editTemplate(kind)
+		infof(s.err, "%s does not exist: editing a new file, created when you save it", name)
 	}
 
 	dir, err := secretdir.New("shipseal-edit-*")
@@ -104,7 +136,7 @@ func runEdit(s *streams, opts *editOptions, name string) error {
 		return err
 	}
 	defer dir.Remove()
-	tmp, err := dir.WriteFile(validate.BaseName(name), plain)
+	tmp, err := dir.WriteFile(editName(name, kind), plain)
 	if err != nil {
 		return fmt.Errorf("writing the plaintext for the editor: %w", err)
 	}
@@ -118,6 +150,10 @@ func runEdit(s *streams, opts *editOptions, name string) error {
 		if err != nil {
 			return fmt.Errorf("reading back what the editor saved: %w: %s left unchanged", err, name)
 		}
+		if isNew && (bytes.Equal(edited, plain) || len(bytes.TrimSpace(edited)) == 0) {
+			return withHint(fmt.Errorf("%s not created: the editor left it empty or as the template was", name),
+				"write the content and save it before leaving the editor")
+		}
 		if bytes.Equal(edited, plain) {
 			infof(s.err, "%s not changed", name)
 			return nil
@@ -127,20 +163,83 @@ func runEdit(s *streams, opts *editOptions, name string) error {
 				if err != nil {
 					return err
 				}
+				if isNew {
+					return exitError{code: exitInvalid, msg: name + " not created: the edited content is invalid"}
+				}
 				return exitError{code: exitInvalid, msg: name + " left unchanged: the edited content is invalid"}
 			}
 			continue
 		}
-		if now, err := os.ReadFile(name); err != nil || !bytes.Equal(now, sealed) {
+		var write []atomicfile.Option
+		if isNew {
+			// Somebody may have created it meanwhile: never replace
+			// that.
+			write = append(write, atomicfile.NoClobber())
+		} else if now, err := os.ReadFile(name); err != nil || !bytes.Equal(now, sealed) {
 			return withHint(fmt.Errorf("%s changed while it was being edited: not overwritten", name),
 				"run edit again and redo the change")
 		}
-		if err := reseal(name, st.Mode().Perm(), edited, found.Key, version); err != nil {
+		if err := reseal(name, perm, edited, found.Key, version, write...); err != nil {
+			if isNew && errors.Is(err, fs.ErrExist) {
+				return withHint(fmt.Errorf("%s was created while it was being edited: not overwritten", name),
+					"run edit on it, and redo the change")
+			}
 			return err
 		}
-		infof(s.err, "encrypted the changes to %s (%v, %v)", name, version, found.Key)
+		if isNew {
+			infof(s.err, "encrypted the new file to %s (%v, %v)", name, version, found.Key)
+		} else {
+			infof(s.err, "encrypted the changes to %s (%v, %v)", name, version, found.Key)
+		}
 		return nil
 	}
+}
+
+// checkNewFile checks that a file that does not exist yet can be created
+// by edit, before the user types anything.
+func checkNewFile(name string) error {
+	dir := filepath.Dir(name)
+	st, err := os.Stat(dir)
+	if err != nil || !st.IsDir() {
+		return withHint(fmt.Errorf("cannot create %s: no directory %s", name, dir),
+			"create the directory first, or check the file name")
+	}
+	return nil
+}
+
+// editName is the name the editor sees: FILE's without .encrypted, ending
+// in .json for a dockercfg and .env for an env file, so that the editor
+// highlights it (dockercfg.encrypted is edited as dockercfg.json).
+func editName(name string, kind validate.Kind) string {
+	base := validate.BaseName(name)
+	lower := strings.ToLower(base)
+	switch {
+	case kind == validate.Dockercfg && !strings.HasSuffix(lower, ".json"):
+		base += ".json"
+	case kind == validate.Env && !strings.HasSuffix(lower, ".env") && !strings.HasPrefix(lower, ".env"):
+		base += ".env"
+	}
+	return base
+}
+
+// editTemplate is what a new file starts as: the shape of the content,
+// which is not saved as it is.
+func editTemplate(kind validate.Kind) []byte {
+	switch kind {
+	case validate.Dockercfg:
+		return []byte(`{
+	"auths": {
+		"registry.example.com": {
+			"username": "",
+			"password": ""
+		}
+	}
+}
+`)
+	case validate.Env:
+		return []byte("# One NAME=value a line; lines starting with # are comments.\n")
+	}
+	return nil
 }
 
 // runEditor runs the editor on the terminal (the command's own streams).
@@ -243,7 +342,7 @@ func askReopen(s *streams) (bool, error) {
 
 // reseal encrypts plain over name atomically, keeping its format version
 // and mode, after checking that the new file decrypts to plain.
-func reseal(name string, perm os.FileMode, plain []byte, key *crypto.Key, version crypto.Version) error {
+func reseal(name string, perm os.FileMode, plain []byte, key *crypto.Key, version crypto.Version, opts ...atomicfile.Option) error {
 	var buf bytes.Buffer
 	if err := crypto.Encrypt(&buf, bytes.NewReader(plain), key, crypto.WriteOptions{Version: version}); err != nil {
 		return fmt.Errorf("encrypting %s: %w", name, err)
@@ -251,7 +350,7 @@ func reseal(name string, perm os.FileMode, plain []byte, key *crypto.Key, versio
 	if back, _, err := validate.Decrypt(buf.Bytes(), key); err != nil || !bytes.Equal(back, plain) {
 		return fmt.Errorf("encrypting %s: the new file does not decrypt to what was saved (%v); %s left unchanged", name, err, name)
 	}
-	if err := atomicfile.WriteFile(name, buf.Bytes(), perm); err != nil {
+	if err := atomicfile.WriteFile(name, buf.Bytes(), perm, opts...); err != nil {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	return nil
