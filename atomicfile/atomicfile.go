@@ -58,9 +58,7 @@ func Create(path string, perm os.FileMode, opts ...Option) (*File, error) {
 		return nil, err
 	}
 	dir, base := filepath.Split(dest)
-	if dir == "" {
-		dir = "."
-	}
+	dir = filepath.Clean(dir) // "." for "", and no trailing slash in messages
 	removeStale(dir, base)
 	var rnd [6]byte
 	rand.Read(rnd[:])

@@ -215,7 +215,9 @@ func TestCreateErrors(t *testing.T) {
 	dir := t.TempDir()
 	_, err := atomicfile.Create(filepath.Join(dir, "missing", "out"), 0o600)
 	require.ErrorIs(t, err, fs.ErrNotExist)
-	require.ErrorContains(t, err, "cannot create a file in "+filepath.Join(dir, "missing"))
+	require.ErrorContains(t, err, "cannot create a file in "+filepath.Join(dir, "missing")+": ")
+	_, err = atomicfile.Create(dir+"/missing//out", 0o600)
+	require.ErrorContains(t, err, "cannot create a file in "+filepath.Join(dir, "missing")+": ", "no doubled or trailing slash")
 }
 
 // readOnlyDir returns a directory where files cannot be created: a

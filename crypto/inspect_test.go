@@ -52,6 +52,12 @@ func TestInspectErrors(t *testing.T) {
 	}{
 		{"", crypto.ErrNotEncrypted},
 		{"codeship:v3\nAAAA", crypto.ErrUnsupportedVersion},
+		{"codeship:v3", crypto.ErrUnsupportedVersion},
+		{"codeship:v\nAAAA", crypto.ErrUnsupportedVersion},
+		// A v2 file cut inside its header is truncated, not from the future.
+		{"codeship:v", crypto.ErrTruncated},
+		{"codeship:", crypto.ErrTruncated},
+		{"  codeship:v\r", crypto.ErrTruncated},
 		{"QUJD", crypto.ErrNotEncrypted},
 		{"codeship:v2\n" + fmt.Sprintf("%024d", 0), crypto.ErrTruncated},
 	} {

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"strings"
 )
 
 // Reader decrypts an encrypted file of either version as it is read.
@@ -352,11 +353,18 @@ func readHeader(br *bufio.Reader) (Version, error) {
 	if err != nil && err != io.EOF {
 		return 0, fmt.Errorf("%w: its header line is too long", ErrNotEncrypted)
 	}
+	atEOF := err == io.EOF
 	line = bytes.TrimRight(line, "\r\n")
 	if string(line) == HeaderV2 {
 		return V2, nil
 	}
-	return 0, fmt.Errorf("%w %q: this shipseal reads v1 and v2; upgrade shipseal", ErrUnsupportedVersion, truncate(line, 32))
+	if atEOF && strings.HasPrefix(HeaderV2, string(line)) {
+		// "codeship:v" and nothing after: a v2 file cut in its header,
+		// not a version from the future.
+		return 0, fmt.Errorf("%w: the file ends inside its %q header", ErrTruncated, HeaderV2)
+	}
+	// The advice to upgrade is the caller's hint, not part of the error.
+	return 0, fmt.Errorf("%w %q: this shipseal reads v1 and v2", ErrUnsupportedVersion, truncate(line, 32))
 }
 
 func truncate(b []byte, n int) string {

@@ -29,6 +29,11 @@ const (
 // ErrNoKey means no key was found anywhere it was looked for.
 var ErrNoKey = errors.New("no key found")
 
+// ErrEnvKey is wrapped, with crypto.ErrInvalidKey, by the error about a
+// malformed $SHIPSEAL_KEY, so that advice can speak of the variable and
+// not of a key file.
+var ErrEnvKey = errors.New("$" + EnvKey)
+
 // Finder says where to look.
 type Finder struct {
 	// Path is the --key-path flag; empty if not given.
@@ -63,7 +68,7 @@ func (f Finder) Find() (*Found, error) {
 	if text := getenv(EnvKey); text != "" {
 		k, err := crypto.ParseKey([]byte(text))
 		if err != nil {
-			return nil, fmt.Errorf("$%s: %w", EnvKey, err)
+			return nil, fmt.Errorf("%w: %w", ErrEnvKey, err)
 		}
 		return &Found{Key: k, Origin: "$" + EnvKey}, nil
 	}

@@ -178,6 +178,11 @@ func TestMalformedKeys(t *testing.T) {
 			require.ErrorIs(t, err, crypto.ErrInvalidKey)
 			require.NotErrorIs(t, err, projectkey.ErrNoKey)
 			require.Contains(t, err.Error(), c.msg)
+			if strings.HasPrefix(c.name, "env key") {
+				require.ErrorIs(t, err, projectkey.ErrEnvKey)
+			} else {
+				require.NotErrorIs(t, err, projectkey.ErrEnvKey)
+			}
 			if c.secret != "" {
 				require.NotContains(t, err.Error(), c.secret)
 			}

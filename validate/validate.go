@@ -191,7 +191,7 @@ func envelopeDiag(err error, key *crypto.Key) diag.Diagnostic {
 		d.Hint = "the file is corrupt (edited by hand, truncated, or a merge conflict?): restore it from git or encrypt it again"
 	case errors.Is(err, crypto.ErrUnsupportedVersion):
 		d.Code = CodeVersion
-		d.Hint = "upgrade shipseal"
+		d.Hint = "this file was written by a newer tool; upgrade shipseal"
 	default:
 		d.Code = CodeNotEncrypted
 		d.Hint = "restore the file from git or encrypt it again; line breaks and spaces are fine, other characters are not"

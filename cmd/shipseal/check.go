@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/shipseal/shipseal/crypto"
 	"github.com/shipseal/shipseal/diag"
@@ -235,7 +236,7 @@ func checkReadFile(name string) ([]byte, error) {
 		return nil, inputError(name, err)
 	}
 	if st.IsDir() {
-		return nil, fmt.Errorf("%s is a directory, not a file", name)
+		return nil, inputError(name, syscall.EISDIR)
 	}
 	if st.Size() > precommit.MaxSize || !st.Mode().IsRegular() {
 		return nil, nil

@@ -94,8 +94,10 @@ func readPassword(in io.Reader) (string, error) {
 	}
 	password := strings.TrimSuffix(strings.TrimSuffix(string(data), "\n"), "\r")
 	if password == "" {
-		return "", withHint(errors.New("the password on standard input is empty"),
-			`pipe it in: printf '%%s' "$TOKEN" | shipseal dockercfg create ...`)
+		// Nothing was given where something is required: a usage error,
+		// as docker login makes it.
+		return "", withHint(usageErrorf("the password on standard input is empty"),
+			`pipe it in: printf '%%s' "$TOKEN" | shipseal dockercfg create --registry R --username U --password-stdin`)
 	}
 	return password, nil
 }

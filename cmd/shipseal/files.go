@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/shipseal/shipseal/atomicfile"
 )
@@ -59,7 +60,7 @@ func openInput(s *streams, name string) (io.Reader, *os.File, error) {
 	}
 	if st, err := f.Stat(); err == nil && st.IsDir() {
 		f.Close()
-		return nil, nil, fmt.Errorf("%s is a directory, not a file", name)
+		return nil, nil, inputError(name, syscall.EISDIR)
 	}
 	return f, f, nil
 }
@@ -70,6 +71,9 @@ func inputError(name string, err error) error {
 		return fmt.Errorf("cannot read %s: no such file", name)
 	case errors.Is(err, fs.ErrPermission):
 		return fmt.Errorf("cannot read %s: permission denied", name)
+	case errors.Is(err, syscall.EISDIR):
+		// Not "read NAME: is a directory", which names it twice.
+		return fmt.Errorf("cannot read %s: it is a directory", name)
 	}
 	return fmt.Errorf("cannot read %s: %w", name, err)
 }

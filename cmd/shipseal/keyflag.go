@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+
 	"github.com/shipseal/shipseal/projectkey"
 	"github.com/spf13/pflag"
 )
@@ -14,5 +16,10 @@ func (k *keyOptions) register(fs *pflag.FlagSet) {
 }
 
 func (k *keyOptions) find() (*projectkey.Found, error) {
-	return projectkey.Finder{Path: k.path}.Find()
+	found, err := projectkey.Finder{Path: k.path}.Find()
+	if errors.Is(err, projectkey.ErrEnvKey) {
+		return nil, withHint(err, "$%s must hold the base64 text of a 32-byte key, exactly as Codeship's project settings give it "+
+			"(a key file's content, not its path: a path goes in $%s)", projectkey.EnvKey, projectkey.EnvKeyPath)
+	}
+	return found, err
 }
