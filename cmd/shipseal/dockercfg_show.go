@@ -34,11 +34,16 @@ decrypted in memory with the project key, never on disk.
 
 --query takes a gjson path (https://github.com/tidwall/gjson/blob/master/SYNTAX.md)
 over the --format json document, and prints what it matches. A malformed
-path is a usage error (exit 2); one that matches nothing exits 1.`,
+path is a usage error (exit 2); one that matches nothing exits 1.
+
+jet has no equivalent: "jet decrypt dockercfg.encrypted dockercfg.json"
+and reading it shows the secrets themselves, and leaves them on disk.`,
 		Example: `  shipseal dockercfg show dockercfg.encrypted
   shipseal dockercfg show --format json ~/.docker/config.json
   shipseal dockercfg show --query 'registries.#.username' dockercfg.encrypted
-  shipseal dockercfg show --query 'registries.#(key=="quay.io").username' dockercfg.encrypted`,
+  shipseal dockercfg show --query 'registries.#(key=="quay.io").username' dockercfg.encrypted
+  # the registries whose credentials are in a credential helper, not the file
+  shipseal dockercfg show --query 'registries.#(fields.#==0)#.registry' ~/.docker/config.json`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageErrorf("want one FILE, got %d arguments", len(args))
@@ -49,7 +54,7 @@ path is a usage error (exit 2); one that matches nothing exits 1.`,
 	}
 	f := cmd.Flags()
 	opts.key.register(f)
-	f.StringVar(&opts.query, "query", "", "print only what this gjson path matches")
+	f.StringVar(&opts.query, "query", "", "print only what this gjson path matches (syntax: docs/dockercfg.md)")
 	f.StringVar(&opts.format, "format", "text", "output format: text or json")
 	return cmd
 }
