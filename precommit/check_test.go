@@ -242,12 +242,17 @@ func BenchmarkCheck(b *testing.B) {
 	c := checker(key)
 	source := bytes.Repeat([]byte("package main // an ordinary source file, none of check's business\n"), 200)
 	enc := encrypt(b, key, crypto.V2, `{"auths": {"registry.example.com": {"auth": "YWxpY2U6aHVudGVyMmh1bnRlcjI="}}}`)
+	var env bytes.Buffer
+	for i := range 100 {
+		fmt.Fprintf(&env, "# service %d\nSERVICE_%d_HOST=svc%d.internal\nSERVICE_%d_TOKEN=${TOKEN_%d}\n", i, i, i, i, i)
+	}
 	for _, bc := range []struct {
 		name, file string
 		data       []byte
 	}{
 		{"other-file", "main.go", source},
 		{"encrypted-dockercfg", "dockercfg.encrypted", enc},
+		{"env-file", "app.env", env.Bytes()}, // CK006 reads every variable
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.SetBytes(int64(len(bc.data)))

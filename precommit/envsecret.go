@@ -200,7 +200,25 @@ func envPlaceholder(v string) bool {
 		len(lower) > 5 && strings.HasSuffix(lower, "here") && strings.ContainsRune("-_ .", rune(lower[len(lower)-5])):
 		return true
 	}
-	return placeholderWords[strings.NewReplacer("-", "", "_", "", " ", "").Replace(lower)]
+	return placeholderWord(lower)
+}
+
+// placeholderWord looks a lower-case value up in placeholderWords, without
+// its '-', '_' and spaces.
+func placeholderWord(lower string) bool {
+	var b [16]byte
+	n := 0
+	for i := 0; i < len(lower); i++ {
+		switch c := lower[i]; {
+		case c == '-' || c == '_' || c == ' ':
+		case n == len(b):
+			return false // longer than any of the words
+		default:
+			b[n] = c
+			n++
+		}
+	}
+	return placeholderWords[string(b[:n])]
 }
 
 // reference is true for $NAME, ${...} and $(...) as the whole value.
