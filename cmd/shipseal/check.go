@@ -18,12 +18,10 @@ import (
 func init() { commands = append(commands, newCheckCommand) }
 
 type checkOptions struct {
-	key     keyOptions
-	all     bool
-	allow   []string
-	dialect string
-	strict  bool
-	format  string
+	key   keyOptions
+	all   bool
+	allow []string
+	flags validateFlags
 }
 
 func newCheckCommand(s *streams) *cobra.Command {
@@ -62,9 +60,7 @@ outside a git repository), 1 failure (git or a file cannot be read).`,
 	opts.key.register(f)
 	f.BoolVar(&opts.all, "all", false, "check every tracked file (in CI) instead of the staged ones")
 	f.StringArrayVar(&opts.allow, "allow", nil, "allow diagnostic CODE (or * for all) on files matching GLOB: CODE:GLOB (repeatable)")
-	f.StringVar(&opts.dialect, "dialect", "auto", "env file dialect: docker (docker run --env-file), compose, or auto (compose for plaintext .env and .env.* files, else docker)")
-	f.BoolVar(&opts.strict, "strict", false, "treat warnings as errors")
-	f.StringVar(&opts.format, "format", "text", "output format: text or json")
+	opts.flags.bind(f, false, "auto")
 	return cmd
 }
 
@@ -75,19 +71,12 @@ type checkInput struct {
 }
 
 func runCheck(s *streams, opts *checkOptions, args []string) error {
-	if opts.format != "text" && opts.format != "json" {
-		return usageErrorf("unknown --format %q: want text or json", opts.format)
+	vopts, err := opts.flags.options()
+	if err != nil {
+		return err
 	}
 	if opts.all && len(args) > 0 {
 		return usageErrorf("give either files or --all, not both")
-	}
-	dialect := opts.dialect
-	if dialect == "auto" {
-		dialect = "docker"
-	}
-	vopts, err := validationOptions("auto", dialect, opts.strict)
-	if err != nil {
-		return err
 	}
 	var allows []precommit.Allow
 	for _, a := range opts.allow {
@@ -118,7 +107,7 @@ func runCheck(s *streams, opts *checkOptions, args []string) error {
 		}
 		return key, keyErr
 	}
-	checker := &precommit.Checker{Validate: vopts, Allow: allows, AutoDialect: opts.dialect == "auto"}
+	checker := &precommit.Checker{Validate: vopts, Allow: allows, AutoDialect: opts.flags.dialect == "auto"}
 
 	wd, err := os.Getwd()
 	if err != nil {
@@ -178,7 +167,7 @@ func runCheck(s *streams, opts *checkOptions, args []string) error {
 			return err
 		}
 		if r != nil {
-			if opts.strict {
+			if opts.flags.strict {
 				r.Promote()
 			}
 			reports = append(reports, r)
@@ -252,13 +241,7 @@ func checkReadFile(name string) ([]byte, error) {
 }
 
 func printCheck(s *streams, opts *checkOptions, reports []*diag.Report, checked int) error {
-	var err error
-	if opts.format == "json" {
-		err = diag.WriteJSON(s.out, reports)
-	} else {
-		err = diag.WriteText(s.out, reports)
-	}
-	if err != nil {
+	if err := opts.flags.write(s.out, reports); err != nil {
 		return err
 	}
 	bad := 0
@@ -268,12 +251,12 @@ func printCheck(s *streams, opts *checkOptions, reports []*diag.Report, checked 
 		}
 	}
 	if bad == 0 {
-		if opts.format == "text" {
+		if !opts.flags.json() {
 			infof(s.err, "check: %d %s checked, no errors", checked, checkPlural(checked, "file", "files"))
 		}
 		return nil
 	}
-	if opts.format == "json" {
+	if opts.flags.json() {
 		return errContentInvalid
 	}
 	return withHint(exitError{code: exitInvalid, msg: fmt.Sprintf("%d of %d checked %s %s errors: fix them before committing",

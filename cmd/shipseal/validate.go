@@ -8,7 +8,6 @@ import (
 
 	"github.com/shipseal/shipseal/crypto"
 	"github.com/shipseal/shipseal/diag"
-	"github.com/shipseal/shipseal/envfile"
 	"github.com/shipseal/shipseal/validate"
 	"github.com/spf13/cobra"
 )
@@ -16,11 +15,8 @@ import (
 func init() { commands = append(commands, newValidateCommand) }
 
 type validateOptions struct {
-	key     keyOptions
-	kind    string
-	dialect string
-	strict  bool
-	format  string
+	key   keyOptions
+	flags validateFlags
 }
 
 func newValidateCommand(s *streams) *cobra.Command {
@@ -45,31 +41,12 @@ content.`,
 	}
 	f := cmd.Flags()
 	opts.key.register(f)
-	f.StringVar(&opts.kind, "type", "auto", "what the files are: auto, dockercfg or env")
-	f.StringVar(&opts.dialect, "dialect", "docker", "env file dialect: docker (docker run --env-file) or compose (.env)")
-	f.BoolVar(&opts.strict, "strict", false, "treat warnings as errors")
-	f.StringVar(&opts.format, "format", "text", "output format: text or json")
+	opts.flags.bind(f, true, "docker")
 	return cmd
 }
 
-// validationOptions parses the flags every validating command shares.
-func validationOptions(kind, dialect string, strict bool) (validate.Options, error) {
-	k, err := validate.ParseKind(kind)
-	if err != nil {
-		return validate.Options{}, usageError{err}
-	}
-	d, err := envfile.ParseDialect(dialect)
-	if err != nil {
-		return validate.Options{}, usageError{err}
-	}
-	return validate.Options{Kind: k, Dialect: d, Strict: strict}, nil
-}
-
 func runValidate(s *streams, opts *validateOptions, args []string) error {
-	if opts.format != "text" && opts.format != "json" {
-		return usageErrorf("unknown --format %q: want text or json", opts.format)
-	}
-	vopts, err := validationOptions(opts.kind, opts.dialect, opts.strict)
+	vopts, err := opts.flags.options()
 	if err != nil {
 		return err
 	}
@@ -97,12 +74,7 @@ func runValidate(s *streams, opts *validateOptions, args []string) error {
 		}
 		reports = append(reports, r)
 	}
-	if opts.format == "json" {
-		err = diag.WriteJSON(s.out, reports)
-	} else {
-		err = diag.WriteText(s.out, reports)
-	}
-	if err != nil {
+	if err := opts.flags.write(s.out, reports); err != nil {
 		return err
 	}
 	code := exitOK
@@ -117,7 +89,7 @@ func runValidate(s *streams, opts *validateOptions, args []string) error {
 	if code != exitOK {
 		return exitError{code: code}
 	}
-	if opts.format == "text" {
+	if !opts.flags.json() {
 		for _, r := range reports {
 			fmt.Fprintf(s.err, "%s: ok (%s%s)\n", r.File, r.Kind, encryptedNote(r))
 		}
