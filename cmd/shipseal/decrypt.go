@@ -68,7 +68,7 @@ func runDecrypt(ctx context.Context, s *streams, opts *decryptOptions, args []st
 	if file != nil {
 		defer file.Close()
 	}
-	in, doneProgress := withProgress(s, in, streamSize(s, file), "decrypt")
+	in, doneProgress := withProgress(s, interruptibleInput(ctx, in), streamSize(s, file), "decrypt")
 	defer doneProgress()
 	r, err := crypto.NewReader(interruptible(ctx, in), found.Key)
 	if err != nil {

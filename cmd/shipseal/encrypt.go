@@ -77,6 +77,7 @@ func runEncrypt(ctx context.Context, s *streams, opts *encryptOptions, args []st
 	if file != nil {
 		defer file.Close()
 	}
+	in = interruptibleInput(ctx, in)
 	version := crypto.V2
 	if opts.v1 {
 		version = crypto.V1

@@ -12,10 +12,12 @@ import (
 
 // An interrupt (Ctrl-C's SIGINT, or SIGTERM) cancels the command's context
 // with an *interruptError as its cause. The long copies read their input
-// through interruptible, so they stop at their next read; the command then
-// discards its pending output and says, in one line, what it left. The
-// exit code is the shell's for a process killed by the signal, 128+N, as
-// for every other way a signal ends shipseal (exec, edit).
+// through interruptible, so they stop at their next read; an input that
+// may wait for ever (a pipe, a terminal) goes through interruptibleInput
+// too, so that even a read that waits gives up. The command then discards
+// its pending output and says, in one line, what it left. The exit code is
+// the shell's for a process killed by the signal, 128+N, as for every other
+// way a signal ends shipseal (exec, edit).
 
 // interruptError is a run stopped by a signal. left says what the run left
 // behind ("out.json was not changed"); it is empty until the command that
@@ -109,6 +111,83 @@ func (c *interruptReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
+}
+
+// interruptibleInput makes a command's input one that returns as soon as
+// ctx is cancelled, even from a read that is waiting: a pipe or a terminal
+// may send nothing for ever (a mistyped command waiting for standard
+// input), and the check before each read would never run. Such an input is
+// read in a goroutine of its own; a regular file (or anything that is not
+// a file) is returned as it is, and read through interruptible.
+func interruptibleInput(ctx context.Context, r io.Reader) io.Reader {
+	if f, ok := r.(*os.File); !ok || isRegular(f) {
+		return r
+	}
+	return &waitingReader{ctx: ctx, r: r, want: make(chan struct{}), got: make(chan readResult)}
+}
+
+// waitingReader reads r into its own buffer in another goroutine, so that
+// Read can give up on it. After an interrupt the goroutine may stay blocked
+// in that buffer; nothing reads it again, and the process is about to end.
+type waitingReader struct {
+	ctx     context.Context
+	r       io.Reader
+	buf     []byte
+	pending []byte // read but not yet returned
+	err     error  // the error of the read that filled pending
+	started bool
+	want    chan struct{}
+	got     chan readResult
+}
+
+type readResult struct {
+	n   int
+	err error
+}
+
+// waitingBuffer is the most one read asks of a stream; a pipe hands over
+// 64 KiB at most.
+const waitingBuffer = 256 << 10
+
+func (w *waitingReader) Read(p []byte) (int, error) {
+	if err := interrupted(w.ctx); err != nil {
+		return 0, err
+	}
+	if len(w.pending) == 0 && w.err == nil {
+		if err := w.fill(); err != nil {
+			return 0, err
+		}
+	}
+	n := copy(p, w.pending)
+	w.pending = w.pending[n:]
+	if len(w.pending) == 0 && w.err != nil {
+		err := w.err
+		w.err = nil
+		return n, err
+	}
+	return n, nil
+}
+
+// fill reads once into the buffer, or gives up when ctx is cancelled.
+func (w *waitingReader) fill() error {
+	if !w.started {
+		w.started = true
+		w.buf = make([]byte, waitingBuffer)
+		go func() {
+			for range w.want {
+				n, err := w.r.Read(w.buf)
+				w.got <- readResult{n, err}
+			}
+		}()
+	}
+	w.want <- struct{}{}
+	select {
+	case res := <-w.got:
+		w.pending, w.err = w.buf[:res.n], res.err
+		return nil
+	case <-w.ctx.Done():
+		return context.Cause(w.ctx)
+	}
 }
 
 // interruptibleSeeker is interruptible for an input that is read twice (v2

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -37,13 +38,17 @@ func TestInterruptStopsTheRun(t *testing.T) {
 		feed    func(*testing.T, *crypto.Key, io.Writer)
 		oldDest bool
 		stdin   bool // read standard input, not the named pipe
+		idle    bool // the pipe sends nothing: shipseal waits in a read
 	}{
-		{"encrypt/SIGINT", syscall.SIGINT, []string{"encrypt", "--v1", "--no-validate"}, feedPlain, true, false},
-		{"decrypt/SIGINT", syscall.SIGINT, []string{"decrypt"}, feedSealed, true, false},
-		{"decrypt/SIGTERM", syscall.SIGTERM, []string{"decrypt"}, feedSealed, false, false},
+		{"encrypt/SIGINT", syscall.SIGINT, []string{"encrypt", "--v1", "--no-validate"}, feedPlain, true, false, false},
+		{"decrypt/SIGINT", syscall.SIGINT, []string{"decrypt"}, feedSealed, true, false, false},
+		{"decrypt/SIGTERM", syscall.SIGTERM, []string{"decrypt"}, feedSealed, false, false, false},
 		// v2 copies standard input to an unlinked file before it writes
 		// anything: the signal comes while it does.
-		{"encrypt-stdin/SIGTERM", syscall.SIGTERM, []string{"encrypt", "--no-validate"}, feedPlain, true, true},
+		{"encrypt-stdin/SIGTERM", syscall.SIGTERM, []string{"encrypt", "--no-validate"}, feedPlain, true, true, false},
+		// A pipe or a terminal that sends nothing (a mistyped command
+		// waiting for standard input) must not make shipseal deaf.
+		{"encrypt-idle/SIGINT", syscall.SIGINT, []string{"encrypt", "--v1", "--no-validate"}, nil, true, false, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -84,7 +89,9 @@ func TestInterruptStopsTheRun(t *testing.T) {
 				t.Fatal(err)
 			}
 			fed := &countingWriter{}
-			done := make(chan struct{})
+			done, exited := make(chan struct{}), make(chan struct{})
+			stopFeeding := sync.OnceFunc(func() { close(exited) })
+			defer stopFeeding()
 			go func() {
 				defer close(done)
 				// Opening blocks until shipseal opens its end; writing
@@ -99,11 +106,15 @@ func TestInterruptStopsTheRun(t *testing.T) {
 				}
 				defer w.Close()
 				fed.w = w
+				if c.idle {
+					<-exited
+					return
+				}
 				c.feed(t, k, fed)
 			}()
 			// Signal once shipseal has read a few MiB (more than the pipe
 			// holds) and, for a file, once its temporary output exists.
-			for deadline := time.Now().Add(30 * time.Second); fed.count() < 4<<20 || (!c.stdin && len(tempFiles(t, dir)) == 0); time.Sleep(5 * time.Millisecond) {
+			for deadline := time.Now().Add(30 * time.Second); (!c.idle && fed.count() < 4<<20) || (!c.stdin && len(tempFiles(t, dir)) == 0); time.Sleep(5 * time.Millisecond) {
 				if time.Now().After(deadline) {
 					cmd.Process.Kill()
 					t.Fatal("shipseal never got going")
@@ -114,6 +125,7 @@ func TestInterruptStopsTheRun(t *testing.T) {
 			cmd.Process.Signal(c.sig)
 			code := waitCode(t, cmd, 10*time.Second)
 			took := time.Since(sent)
+			stopFeeding()
 			<-done
 			if took > 2*time.Second {
 				t.Errorf("shipseal took %v to stop after %v", took.Round(time.Millisecond), c.sig)
@@ -257,5 +269,43 @@ func BenchmarkInterruptible(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// An input read in a goroutine of its own (a pipe) still yields exactly
+// what was written, in reads of any size, and then io.EOF.
+func TestInterruptibleInputKeepsTheBytes(t *testing.T) {
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	want := make([]byte, 3<<20+17)
+	rand.Read(want)
+	go func() {
+		pw.Write(want)
+		pw.Close()
+	}()
+	in := interruptibleInput(context.Background(), pr)
+	if _, ok := in.(*waitingReader); !ok {
+		t.Fatalf("a pipe is read as %T, want a waitingReader", in)
+	}
+	var got []byte
+	buf := make([]byte, 1<<20)
+	for size := 1; ; size = size*7%(1<<20) + 1 {
+		n, err := in.Read(buf[:size])
+		got = append(got, buf[:n]...)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("read %d bytes, not the %d written", len(got), len(want))
+	}
+	if n, err := in.Read(buf); n != 0 || err != io.EOF {
+		t.Errorf("a read after the end: %d, %v; want 0, EOF", n, err)
 	}
 }
