@@ -3,6 +3,7 @@ package dockercfg
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"strings"
 	"unicode/utf8"
@@ -50,6 +51,10 @@ func utf16Kind(data []byte) string {
 // than tab, newline and carriage return), or -1.
 func firstNonText(data []byte, from int) int {
 	for i := from; i < len(data); {
+		if i+8 <= len(data) && printableASCII(binary.LittleEndian.Uint64(data[i:])) {
+			i += 8
+			continue
+		}
 		c := data[i]
 		if c < utf8.RuneSelf {
 			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
@@ -65,6 +70,23 @@ func firstNonText(data []byte, from int) int {
 		i += size
 	}
 	return -1
+}
+
+// Eight bytes at a time (SWAR): each constant holds a byte in every lane.
+const (
+	lanes = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// printableASCII reports whether every byte of x is in 0x20..0x7f.
+// x-0x20 sets a byte's high bit where the byte is below 0x20 (a lane
+// borrows only from a lower lane that is below 0x20 itself).
+func printableASCII(x uint64) bool { return (x|(x-0x20*lanes))&highs == 0 }
+
+// hasByte reports whether a byte of x is c: x^c has a zero lane then.
+func hasByte(x uint64, c byte) bool {
+	y := x ^ (uint64(c) * lanes)
+	return (y-lanes)&^y&highs != 0
 }
 
 // secretFields are the entry fields whose values are secrets.

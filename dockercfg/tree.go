@@ -1,6 +1,7 @@
 package dockercfg
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"strings"
 	"unicode/utf8"
@@ -91,6 +92,10 @@ type parser struct {
 // (with no tree) when data[from:] is not valid JSON.
 func parse(data []byte, from int) (*node, bool) {
 	p := parser{data: data, doc: string(data)}
+	// The stack is sized for the usual large file: one object (auths)
+	// of registries of about 100 bytes each. It grows if that is short;
+	// capacity beyond what is used costs no page.
+	p.members = make([]member, 0, max(64, len(data)/100))
 	n, i := p.value(skipSpace(data, from))
 	if p.bad || skipSpace(data, i) != len(data) {
 		return nil, false
@@ -200,6 +205,12 @@ func (p *parser) string(i int) (string, int) {
 	escaped, nonASCII := false, false
 	j := i + 1
 	for {
+		for j+8 <= len(d) {
+			if x := binary.LittleEndian.Uint64(d[j:]); !printableASCII(x) || hasByte(x, '"') || hasByte(x, '\\') {
+				break
+			}
+			j += 8
+		}
 		for j < len(d) && stringByte[d[j]] == 0 {
 			j++
 		}
@@ -295,7 +306,7 @@ func (p *parser) object(i int) (node, int) {
 		switch p.data[i] {
 		case '}':
 			n.end = i + 1
-			n.members = p.keepMembers(base)
+			n.members = keep(&p.members, &p.mslab, base)
 			return n, n.end
 		case ',':
 			i = skipSpace(p.data, i+1)
@@ -334,7 +345,7 @@ func (p *parser) array(i int) (node, int) {
 		switch p.data[i] {
 		case ']':
 			n.end = i + 1
-			n.elems = p.keepElems(base)
+			n.elems = keep(&p.elems, &p.eslab, base)
 			return n, n.end
 		case ',':
 			i = skipSpace(p.data, i+1)
@@ -349,36 +360,26 @@ func (p *parser) array(i int) (node, int) {
 // containers.
 const slabSize = 512
 
-// keepMembers moves p.members[base:] into a slab and returns them there.
-func (p *parser) keepMembers(base int) []member {
-	ms := p.members[base:]
-	if cap(p.mslab)-len(p.mslab) < len(ms) {
-		if len(ms) > slabSize/4 {
-			out := append([]member(nil), ms...)
-			p.members = p.members[:base]
-			return out
-		}
-		p.mslab = make([]member, 0, slabSize)
+// keep moves (*stack)[base:], the members or elements of a container that
+// has ended, out of the stack and returns them. A small container's go
+// into the slab; a large one keeps the stack's array, the stack moving to
+// a new one, so that the 9,000 registries of a large config are not copied
+// once more.
+func keep[T any](stack, slab *[]T, base int) []T {
+	items := (*stack)[base:]
+	switch n := len(items); {
+	case n > slabSize/4 && base <= n/4:
+		*stack = append(make([]T, 0, max(2*base, slabSize/4)), (*stack)[:base]...)
+		return items[:n:n]
+	case n > slabSize/4:
+		out := append([]T(nil), items...)
+		*stack = (*stack)[:base]
+		return out
+	case cap(*slab)-len(*slab) < n:
+		*slab = make([]T, 0, slabSize)
 	}
-	at := len(p.mslab)
-	p.mslab = append(p.mslab, ms...)
-	p.members = p.members[:base]
-	return p.mslab[at:len(p.mslab):len(p.mslab)]
-}
-
-// keepElems moves p.elems[base:] into a slab and returns them there.
-func (p *parser) keepElems(base int) []node {
-	es := p.elems[base:]
-	if cap(p.eslab)-len(p.eslab) < len(es) {
-		if len(es) > slabSize/4 {
-			out := append([]node(nil), es...)
-			p.elems = p.elems[:base]
-			return out
-		}
-		p.eslab = make([]node, 0, slabSize)
-	}
-	at := len(p.eslab)
-	p.eslab = append(p.eslab, es...)
-	p.elems = p.elems[:base]
-	return p.eslab[at:len(p.eslab):len(p.eslab)]
+	at := len(*slab)
+	*slab = append(*slab, items...)
+	*stack = (*stack)[:base]
+	return (*slab)[at:len(*slab):len(*slab)]
 }

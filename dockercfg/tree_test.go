@@ -2,10 +2,12 @@ package dockercfg
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // parseCases are documents at the edges of JSON's grammar.
@@ -181,4 +183,56 @@ func equalJSON(got, want any) bool {
 		return got == "number"
 	}
 	return got == want
+}
+
+// TestSWAR checks the eight-bytes-at-a-time tests against bytewise ones:
+// every byte value in every lane, among random neighbours.
+func TestSWAR(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 4))
+	for lane := range 8 {
+		for c := range 256 {
+			var w [8]byte
+			for i := range w {
+				w[i] = byte(0x20 + r.IntN(0x60))
+				if r.IntN(8) == 0 {
+					w[i] = byte(r.IntN(256))
+				}
+			}
+			w[lane] = byte(c)
+			x := binary.LittleEndian.Uint64(w[:])
+			printable, quote, backslash := true, false, false
+			for _, b := range w {
+				printable = printable && b >= 0x20 && b < 0x80
+				quote = quote || b == '"'
+				backslash = backslash || b == '\\'
+			}
+			if printableASCII(x) != printable || hasByte(x, '"') != quote || hasByte(x, '\\') != backslash {
+				t.Fatalf("%q: printableASCII %v, hasByte('\"') %v, hasByte('\\\\') %v", w, printableASCII(x), hasByte(x, '"'), hasByte(x, '\\'))
+			}
+		}
+	}
+}
+
+// TestFirstNonText compares firstNonText with a bytewise reading.
+func TestFirstNonText(t *testing.T) {
+	want := func(data []byte) int {
+		for i := 0; i < len(data); {
+			r, size := utf8.DecodeRune(data[i:])
+			if r == utf8.RuneError && size == 1 || r < 0x20 && r != '\t' && r != '\n' && r != '\r' {
+				return i
+			}
+			i += size
+		}
+		return -1
+	}
+	r := rand.New(rand.NewPCG(5, 5))
+	for range 20000 {
+		b := []byte(strings.Repeat("{\"a\": \"é\tx\"}\r\n", 1+r.IntN(4)))
+		for range r.IntN(3) {
+			b[r.IntN(len(b))] = byte(r.IntN(256))
+		}
+		if got := firstNonText(b, 0); got != want(b) {
+			t.Fatalf("firstNonText(%q) = %d, want %d", b, got, want(b))
+		}
+	}
 }
