@@ -165,7 +165,7 @@ func TestUnreadableInput(t *testing.T) {
 	// A directory as input.
 	r := run(t, f.dir, f.env, "decrypt", f.dir, out)
 	require.Equal(t, 1, r.code)
-	require.Contains(t, r.stderr, "is a directory, not a file")
+	require.Contains(t, r.stderr, "cannot read "+f.dir+": it is a directory")
 }
 
 // TestUnwritableDirectory: an output directory without write permission
