@@ -140,9 +140,11 @@ func (c *Checker) plain(name string, data []byte, always bool) *diag.Report {
 		r.Add(envSecrets(name, data, opts.Dialect, r.Source)...)
 	}
 	if kind == validate.Dockercfg {
-		for _, reg := range realCredentials(cfg, data) {
+		regs := realCredentials(cfg, data)
+		at := quotedAt(data, regs)
+		for _, reg := range regs {
 			pos := diag.Position{}
-			if i := bytes.Index(data, []byte(`"`+reg+`"`)); i >= 0 && r.Source != nil {
+			if i, ok := at[reg]; ok && r.Source != nil {
 				pos = r.Source.Position(i)
 			}
 			r.Add(diag.Errorf(CodePlainCredentials, pos,
@@ -152,6 +154,38 @@ func (c *Checker) plain(name string, data []byte, always bool) *diag.Report {
 		}
 	}
 	return r
+}
+
+// quotedAt returns the offset of the first "name" in data for each of
+// names that is there, in one pass over data: a search per name would take
+// seconds for a config of thousands of registries.
+func quotedAt(data []byte, names []string) map[string]int {
+	want := make(map[string]bool, len(names))
+	at := make(map[string]int, len(names))
+	for _, n := range names {
+		if strings.Contains(n, `"`) {
+			// Not the text between two neighbouring quotes.
+			if i := bytes.Index(data, []byte(`"`+n+`"`)); i >= 0 {
+				at[n] = i
+			}
+			continue
+		}
+		want[n] = true
+	}
+	// Every quote may open the name; the next quote must close it.
+	for i := bytes.IndexByte(data, '"'); i >= 0; {
+		j := bytes.IndexByte(data[i+1:], '"')
+		if j < 0 {
+			break
+		}
+		if s := data[i+1 : i+1+j]; want[string(s)] {
+			if _, ok := at[string(s)]; !ok {
+				at[string(s)] = i
+			}
+		}
+		i += 1 + j
+	}
+	return at
 }
 
 // plainKindFromName is validate.KindFromName made careful for a check
