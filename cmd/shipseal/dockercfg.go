@@ -21,14 +21,7 @@ docs/dockercfg.md for the formats and every diagnostic.`,
   # after docker login on a laptop with a credential helper
   shipseal dockercfg inline -o dockercfg.json
   shipseal dockercfg show dockercfg.encrypted`,
-		// Without a RunE cobra answers an unknown subcommand with the
-		// help text and exit 0; this makes it a usage error.
-		Args: func(_ *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return usageErrorf("unknown command %q for \"shipseal dockercfg\": want create, inline or show", args[0])
-			}
-			return nil
-		},
+		Args: subcommandArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(newDockercfgCreateCommand(s), newDockercfgInlineCommand(s), newDockercfgShowCommand(s))
