@@ -27,11 +27,26 @@ type Key struct {
 	block cipher.Block
 }
 
+// utf8BOM is the byte order mark some editors (Notepad) put at the start of
+// a UTF-8 file.
+var utf8BOM = []byte("\uFEFF")
+
 // ParseKey parses the text of a key file: the standard base64 encoding of
-// 32 bytes, with any surrounding whitespace (a trailing newline, CRLF)
-// ignored. Errors never include the key's text.
+// 32 bytes, with any surrounding whitespace (a trailing newline, CRLF) and
+// a leading UTF-8 byte order mark ignored. Errors never include the key's
+// text.
+//
+// Accepting the byte order mark is safe: it only changes how the key is
+// read, never the key, so what shipseal encrypts with it stays readable by
+// jet.
 func ParseKey(text []byte) (*Key, error) {
 	text = bytes.TrimSpace(text)
+	if bytes.HasPrefix(text, utf8BOM) {
+		text = bytes.TrimSpace(text[len(utf8BOM):])
+	}
+	if bytes.HasPrefix(text, []byte{0xff, 0xfe}) || bytes.HasPrefix(text, []byte{0xfe, 0xff}) {
+		return nil, fmt.Errorf("%w: the key is UTF-16 text: save it as plain text (ASCII or UTF-8)", ErrInvalidKey)
+	}
 	if len(text) == 0 {
 		return nil, fmt.Errorf("%w: the key is empty", ErrInvalidKey)
 	}

@@ -3,6 +3,7 @@ package crypto_test
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -51,6 +52,11 @@ func TestParseKeyAcceptsSurroundingWhitespace(t *testing.T) {
 		"\n" + goodKey + "\n",
 		"\r\n\r\n" + goodKey + "\r\n\r\n",
 		"\v\f" + goodKey + "\f\v",
+		// Notepad saves UTF-8 with a byte order mark; whitespace may come
+		// on either side of it.
+		"\uFEFF" + goodKey + "\r\n",
+		" \uFEFF" + goodKey,
+		"\uFEFF\n" + goodKey + "\n",
 	} {
 		k, err := crypto.ParseKey([]byte(text))
 		require.NoError(t, err, "%q", text)
@@ -61,6 +67,15 @@ func TestParseKeyAcceptsSurroundingWhitespace(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, want.Equal(k))
 	require.Equal(t, goodKey+"\n", string(want.Encode()))
+}
+
+// utf16 encodes ASCII text as UTF-16, as Notepad's "Unicode" saves it.
+func utf16(order binary.AppendByteOrder, text string) string {
+	var b []byte
+	for _, r := range text {
+		b = order.AppendUint16(b, uint16(r))
+	}
+	return string(b)
 }
 
 func TestParseKeyRejects(t *testing.T) {
@@ -82,6 +97,9 @@ func TestParseKeyRejects(t *testing.T) {
 		{"64 bytes", b64(64), "invalid key: the key decodes to 64 bytes, want 32"},
 		{"1 byte", b64(1), "invalid key: the key decodes to 1 bytes, want 32"},
 		{"a hex key", strings.Repeat("ab", 32), "invalid key: the key decodes to 48 bytes, want 32"},
+		{"two byte order marks", "\uFEFF\uFEFF" + goodKey, "invalid key: the key is not base64 (bad character or padding at byte 1)"},
+		{"UTF-16 little-endian", utf16(binary.LittleEndian, "\uFEFF"+goodKey+"\r\n"), "invalid key: the key is UTF-16 text: save it as plain text (ASCII or UTF-8)"},
+		{"UTF-16 big-endian", utf16(binary.BigEndian, "\uFEFF"+goodKey), "invalid key: the key is UTF-16 text: save it as plain text (ASCII or UTF-8)"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			k, err := crypto.ParseKey([]byte(c.text))
