@@ -62,7 +62,7 @@ func runDockercfgInline(s *streams, opts *dockercfgInlineOptions, args []string)
 		in = args[0]
 	}
 	if in != stdio && opts.output != stdio && sameFile(in, opts.output) {
-		return usageErrorf("CONFIG and OUT are the same file (%s): write to another file", opts.output)
+		return withHint(usageErrorf("CONFIG and OUT are the same file (%s)", opts.output), "write to another file")
 	}
 	for _, r := range opts.registries {
 		if err := dockercfg.CheckRegistry(r); err != nil {

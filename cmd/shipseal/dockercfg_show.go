@@ -95,7 +95,7 @@ func runDockercfgShow(s *streams, opts *dockercfgShowOptions, name string) error
 	}
 	if opts.query != "" {
 		if err := checkQuery(opts.query); err != nil {
-			return usageErrorf("invalid query %q: %w: see docs/dockercfg.md for the syntax", opts.query, err)
+			return withHint(usageErrorf("invalid query %q: %w", opts.query, err), "see docs/dockercfg.md for the syntax")
 		}
 	}
 	data, err := readAll(s, name)

@@ -122,8 +122,9 @@ func defaultHint(err error) string {
 }
 
 // report prints err as "shipseal: error: …" and its hint, and returns the
-// exit code.
-func report(w io.Writer, err error) int {
+// exit code. command is the command that failed ("shipseal dockercfg
+// show"): a usage error without a hint of its own points at its --help.
+func report(w io.Writer, err error, command string) int {
 	code := exitCode(err)
 	var ee exitError
 	if errors.As(err, &ee) && ee.msg == "" {
@@ -143,7 +144,7 @@ func report(w io.Writer, err error) int {
 		hint = he.hint
 	}
 	if code == exitUsage && hint == "" {
-		hint = "run `shipseal --help` for usage"
+		hint = "run `" + command + " --help` for usage"
 	}
 	if hint != "" {
 		fmt.Fprintf(w, "shipseal: hint: %s\n", hint)

@@ -32,7 +32,7 @@ func inOut(args []string, outFlag string) (in, out string, err error) {
 		out = outFlag
 	}
 	if in != stdio && out != stdio && sameFile(in, out) {
-		return "", "", usageErrorf("input and output are the same file (%s): write to another file, then rename it", out)
+		return "", "", withHint(usageErrorf("input and output are the same file (%s)", out), "write to another file, then rename it")
 	}
 	return in, out, nil
 }

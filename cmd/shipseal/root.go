@@ -56,9 +56,11 @@ func execute(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
-	if _, _, ferr := root.Find(args); ferr != nil {
+	cmd, _, ferr := root.Find(args)
+	if ferr != nil {
 		// cobra's own error for a mistyped command is a usage error.
 		err = usageErrorf("%v", err)
+		cmd = root
 	}
-	return report(stderr, err)
+	return report(stderr, err, cmd.CommandPath())
 }
