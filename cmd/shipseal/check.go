@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	"github.com/shipseal/shipseal/crypto"
@@ -37,11 +38,9 @@ Encrypted files are validated in memory with the project key when there is
 one (a file encrypted with another project's key is an error); without a key
 only their envelope is checked, and a note says that their content was not.
 Plaintext dockercfg and env files are validated like "shipseal validate".
-Hygiene rules stop leaks: CK001 a key file (by name, or any base64 32-byte
-key), CK002 a plaintext dockercfg with real credentials, CK003 the plaintext
-twin X of an encrypted X.encrypted, CK004 a .gitignore that does not cover
-codeship.aes (a warning), CK005 a file named X.encrypted that is not.
+Hygiene rules stop leaks:
 
+` + hygieneRules() + `
 Allow an exception with --allow CODE:GLOB, or in an env file with a comment:
 "# shipseal:allow CODE" (the next line) or "# shipseal:allow-file CODE".
 Secrets are never printed. See docs/pre-commit.md.
@@ -62,6 +61,16 @@ outside a git repository), 1 failure (git or a file cannot be read).`,
 	f.StringArrayVar(&opts.allow, "allow", nil, "allow diagnostic CODE (or * for all) on files matching GLOB: CODE:GLOB (repeatable)")
 	opts.flags.bind(f, false, "auto")
 	return cmd
+}
+
+// hygieneRules lists precommit's rules for the help, from precommit's own
+// table so that a new rule cannot be left out.
+func hygieneRules() string {
+	var b strings.Builder
+	for _, c := range precommit.Codes {
+		fmt.Fprintf(&b, "  %s  %s\n", c.Code, c.Title)
+	}
+	return b.String()
 }
 
 // checkInput is one file to check and how to read it.
