@@ -16,7 +16,7 @@ func Detect(data []byte) bool {
 		return false
 	}
 	if root, ok := parse(data, 0); ok {
-		if len(root.members) == 0 {
+		if root.kind != kindObject || len(root.members) == 0 {
 			return false
 		}
 		return isConfigJSON(root) || isLegacy(root)

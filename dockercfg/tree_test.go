@@ -86,16 +86,16 @@ func TestParseTree(t *testing.T) {
 		t.Fatalf("root: %v %q, %d members", root.kind, span(root), len(root.members))
 	}
 	ab := root.members[0]
-	if ab.key != "ab" || string(data[ab.keyStart:ab.keyEnd]) != `"a\u0062"` || ab.val.kind != kindArray || len(ab.val.elems) != 3 {
+	if ab.key != "ab" || string(data[ab.keyStart:stringEnd(data, ab.keyStart)]) != `"a\u0062"` || ab.val.kind != kindArray || len(ab.val.members) != 3 {
 		t.Fatalf("first member: %+v", ab)
 	}
-	if e := ab.val.elems[0]; e.kind != kindString || e.str != "x\n" || span(&e) != `"x\n"` {
+	if e := ab.val.members[0].val; e.kind != kindString || e.str != "x\n" || span(&e) != `"x\n"` {
 		t.Errorf("string: %+v", e)
 	}
-	if e := ab.val.elems[1]; e.kind != kindNumber || span(&e) != "12" {
+	if e := ab.val.members[1].val; e.kind != kindNumber || span(&e) != "12" {
 		t.Errorf("number: %+v", e)
 	}
-	if e := ab.val.elems[2]; e.kind != kindObject || e.members[0].key != "c" || e.members[0].val.kind != kindBool {
+	if e := ab.val.members[2].val; e.kind != kindObject || e.members[0].key != "c" || e.members[0].val.kind != kindBool {
 		t.Errorf("object: %+v", e)
 	}
 	if d := root.members[1]; d.key != "d" || d.val.kind != kindNull || span(&d.val) != "null" {
@@ -141,8 +141,8 @@ func (n *node) value() any {
 		return m
 	case kindArray:
 		a := []any{}
-		for i := range n.elems {
-			a = append(a, n.elems[i].value())
+		for i := range n.members {
+			a = append(a, n.members[i].val.value())
 		}
 		return a
 	case kindString:

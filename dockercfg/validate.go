@@ -263,7 +263,7 @@ func (v *validator) markSecrets(n *node) {
 					// maskLexically marked the value of a key
 					// written without escapes; the decoded value
 					// differs only when it has escapes.
-					if bytes.IndexByte(v.data[m.keyStart:m.keyEnd], '\\') >= 0 {
+					if bytes.IndexByte(v.data[m.keyStart:stringEnd(v.data, m.keyStart)], '\\') >= 0 {
 						v.src.MarkSecret(m.val.start+1, m.val.end-1)
 					}
 					if bytes.IndexByte(v.data[m.val.start:m.val.end], '\\') >= 0 {
@@ -283,9 +283,8 @@ func (v *validator) markSecrets(n *node) {
 			v.markSecrets(&m.val)
 		}
 	case kindArray:
-		for ie := range n.elems {
-			e := &n.elems[ie]
-			v.markSecrets(e)
+		for ie := range n.members {
+			v.markSecrets(&n.members[ie].val)
 		}
 	case kindString:
 		// maskLexically has seen the string as written; only an
@@ -302,9 +301,8 @@ func (v *validator) markSecrets(n *node) {
 func (v *validator) checkDuplicateKeys(n, regs *node) {
 	switch n.kind {
 	case kindArray:
-		for ie := range n.elems {
-			e := &n.elems[ie]
-			v.checkDuplicateKeys(e, regs)
+		for ie := range n.members {
+			v.checkDuplicateKeys(&n.members[ie].val, regs)
 		}
 	case kindObject:
 		if len(n.members) > 1 && (regs == nil || n.start != regs.start) {
@@ -397,9 +395,8 @@ func typeOK(n *node, t valueType) (int, bool) {
 		if n.kind != kindArray {
 			return n.start, false
 		}
-		for ie := range n.elems {
-			e := &n.elems[ie]
-			if at, ok := typeOK(e, typeString); !ok {
+		for ie := range n.members {
+			if at, ok := typeOK(&n.members[ie].val, typeString); !ok {
 				return at, false
 			}
 		}
@@ -479,9 +476,11 @@ func isLegacy(root *node) bool {
 		if registryKeyProblem(m.key) == "" && (strings.ContainsAny(m.key, ".:") || strings.HasPrefix(m.key, "localhost")) {
 			hosts++
 		}
+		if m.val.kind != kindObject {
+			continue
+		}
 		for k := range m.val.members {
-			f := &m.val.members[k]
-			if canonicalField(f.key, entryFields[:]...) != "" {
+			if canonicalField(m.val.members[k].key, entryFields[:]...) != "" {
 				creds++
 				break
 			}
