@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/shipseal/shipseal/crypto"
+	"github.com/shipseal/shipseal/diag"
 	"github.com/shipseal/shipseal/projectkey"
 )
 
@@ -25,6 +26,19 @@ func (e *KeyFileError) Error() string {
 		what = "the project key"
 	}
 	return e.Name + " is " + what + ", not an encrypted file or secret"
+}
+
+// Report is the key file's report: an error, since nothing in it can be
+// validated (validate exits with 2, usage, for it: the wrong file was
+// named). hint says what to do instead.
+func (e *KeyFileError) Report(hint string) *diag.Report {
+	what := "an AES key"
+	if e.Project {
+		what = "the project key"
+	}
+	r := &diag.Report{File: e.Name, Kind: "key"}
+	r.Add(diag.Errorf(CodeKeyFile, diag.Position{}, hint, "this is %s, not an encrypted file or secret; nothing to validate", what))
+	return r
 }
 
 // maxKeyFile bounds what is parsed as a key: a key file is 44 bytes of

@@ -10,8 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/shipseal/shipseal/crypto"
 	"github.com/shipseal/shipseal/diag"
@@ -61,6 +63,11 @@ type Options struct {
 	// NoKeyIsError makes a missing key an error returned by File instead of
 	// a note (validate needs the key, check does not).
 	NoKeyIsError bool
+	// Explicit is for files named to be validated (shipseal validate), not
+	// met among others: a file of no known kind is then a dockercfg when
+	// its name ends in .json, and with Strict it is an error (EN006), not
+	// a note.
+	Explicit bool
 }
 
 // Codes of the findings about the encrypted envelope itself.
@@ -70,7 +77,9 @@ const (
 	CodeChecksum       = "EN003" // v2 checksum mismatch: corrupt
 	CodeVersion        = "EN004" // unsupported version
 	CodeNotText        = "EN005" // v1 decrypts to non-text: wrong key
-	CodeUnknownContent = "EN006" // decrypts to text of no known kind
+	CodeUnknownContent = "EN006" // neither a dockercfg nor an env file (an error with Options.Explicit and Strict)
+	CodeUnreadable     = "EN007" // the file cannot be read
+	CodeKeyFile        = "EN008" // a key file where a file to check goes
 )
 
 // File validates one file: name is shown in diagnostics (and used to guess
@@ -140,6 +149,11 @@ func Plain(name string, data []byte, opts Options, key *crypto.Key) *diag.Report
 	kind := opts.Kind
 	if kind == Auto {
 		kind = DetectKind(name, data)
+		if kind == Unknown && opts.Explicit && strings.EqualFold(filepath.Ext(name), ".json") {
+			// Named *.json and given to be checked, it is meant as a
+			// dockercfg: its parse error says why it is none.
+			kind = Dockercfg
+		}
 	}
 	fp := ""
 	if key != nil {
@@ -159,15 +173,54 @@ func Plain(name string, data []byte, opts Options, key *crypto.Key) *diag.Report
 					Message: fmt.Sprintf("decrypted data is not text: the key is probably wrong (key %s)", fp),
 					Hint:    "check that this is the project's key; if the file is binary, decrypt it with --binary instead"})
 			} else {
-				r.Notes = append(r.Notes, "decrypted content is neither a dockercfg nor an env file; not validated (use --type)")
+				unknownContent(r, "decrypted content is neither a dockercfg nor an env file", opts)
 			}
 		} else {
-			r.Notes = append(r.Notes, "neither a dockercfg nor an env file; not validated (use --type)")
+			unknownContent(r, "neither a dockercfg nor an env file", opts)
 		}
 	}
 	if opts.Strict {
 		r.Promote()
 	}
+	return r
+}
+
+// unknownContent says in r that its content was not validated: a note,
+// or an error for a file named to be checked strictly.
+func unknownContent(r *diag.Report, what string, opts Options) {
+	if opts.Explicit && opts.Strict {
+		r.Add(diag.Errorf(CodeUnknownContent, diag.Position{}, "say which it is with --type dockercfg or --type env, or leave the file out",
+			"%s: nothing was validated", what))
+		return
+	}
+	r.Notes = append(r.Notes, what+"; not validated (use --type)")
+}
+
+// Skipped reports whether r is about a file that was not validated: of no
+// known kind, with nothing found.
+func Skipped(r *diag.Report) bool {
+	return r.Kind == string(Unknown) && len(r.Diagnostics) == 0
+}
+
+// Unreadable is the report on a file that could not be read (err): an
+// error, since nothing in it was checked.
+func Unreadable(name string, err error) *diag.Report {
+	reason, hint := "", ""
+	var pe *fs.PathError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		reason, hint = "no such file", "check the name"
+	case errors.Is(err, fs.ErrPermission):
+		reason, hint = "permission denied", "check the file's permissions"
+	case errors.Is(err, syscall.EISDIR):
+		reason, hint = "it is a directory", "name the files in it"
+	case errors.As(err, &pe):
+		reason = pe.Err.Error() // the name is said already
+	default:
+		reason = err.Error()
+	}
+	r := &diag.Report{File: name, Kind: string(Unknown)}
+	r.Add(diag.Errorf(CodeUnreadable, diag.Position{}, hint, "cannot read: %s", reason))
 	return r
 }
 

@@ -341,3 +341,74 @@ func TestFileKindOverride(t *testing.T) {
 	require.False(t, r.Valid())
 	require.NotContains(t, rendered(t, r), "A=1", "the decrypted content is not shown")
 }
+
+// TestExplicitFiles checks what a file named to be validated gets when its
+// kind cannot be told from its content: a *.json file is a dockercfg,
+// others are skipped, or with Strict an error; never "valid".
+func TestExplicitFiles(t *testing.T) {
+	k := key(t, 7)
+	commented := []byte("// prod creds\n{\"auths\":{\"r.io\":{\"auth\":\"dXNlcjpzM2NyM3Rz\"}}}")
+	explicit := validate.Options{Explicit: true, Key: keyFunc(k)}
+	for _, c := range []struct {
+		name  string
+		data  []byte
+		opts  validate.Options
+		kind  validate.Kind
+		codes []string
+	}{
+		{"registry.json", commented, explicit, validate.Dockercfg, []string{"DC001"}},
+		{"registry.json.encrypted", encrypt(t, k, crypto.V2, commented), explicit, validate.Dockercfg, []string{"DC001"}},
+		{"empty.json", nil, explicit, validate.Dockercfg, []string{"DC004"}},
+		{"Config.JSON", []byte("  \n"), explicit, validate.Dockercfg, []string{"DC004"}},
+		{"empty.env", nil, explicit, validate.Env, nil},
+		{"blob", nil, explicit, validate.Unknown, nil},
+		{"notes.txt", []byte("\x00\x01"), explicit, validate.Unknown, nil},
+		{"blob", nil, validate.Options{Explicit: true, Strict: true}, validate.Unknown, []string{validate.CodeUnknownContent}},
+		// Met among other files (check, encrypt), a *.json is not
+		// presumed a dockercfg, and strict or not, it is not an error.
+		{"registry.json", commented, validate.Options{}, validate.Unknown, nil},
+		{"blob", nil, validate.Options{Strict: true}, validate.Unknown, nil},
+	} {
+		r, err := validate.File(c.name, c.data, c.opts)
+		require.NoError(t, err)
+		require.Equal(t, string(c.kind), r.Kind, c.name)
+		require.Equal(t, c.codes, codes(r), c.name)
+		require.Equal(t, c.kind == validate.Unknown && c.codes == nil, validate.Skipped(r), c.name)
+		require.NotContains(t, rendered(t, r), "dXNlcjpzM2NyM3Rz", c.name)
+	}
+	r, err := validate.File("blob", nil, validate.Options{Explicit: true, Strict: true})
+	require.NoError(t, err)
+	require.False(t, r.Valid())
+	require.Contains(t, rendered(t, r), "blob: error EN006: neither a dockercfg nor an env file: nothing was validated\n  hint: say which it is with --type")
+}
+
+func TestUnreadable(t *testing.T) {
+	dir := t.TempDir()
+	_, missing := os.ReadFile(filepath.Join(dir, "missing.json"))
+	_, isDir := os.ReadFile(dir)
+	for _, c := range []struct {
+		err  error
+		want string
+	}{
+		{missing, "missing.json: error EN007: cannot read: no such file\n  hint: check the name\n"},
+		{isDir, "missing.json: error EN007: cannot read: it is a directory\n"},
+		{&os.PathError{Op: "read", Path: "missing.json", Err: errors.New("input/output error")}, "missing.json: error EN007: cannot read: input/output error\n"},
+	} {
+		r := validate.Unreadable("missing.json", c.err)
+		require.False(t, r.Valid())
+		require.False(t, r.WrongKey())
+		require.False(t, validate.Skipped(r))
+		require.Contains(t, rendered(t, r), c.want)
+	}
+}
+
+func TestKeyFileReport(t *testing.T) {
+	r := (&validate.KeyFileError{Name: "codeship.aes", Project: true}).Report("validate the files encrypted with it")
+	require.False(t, r.Valid())
+	require.Equal(t, "codeship.aes: error EN008: this is the project key, not an encrypted file or secret; nothing to validate\n"+
+		"  hint: validate the files encrypted with it\n", func() string {
+		var b bytes.Buffer
+		require.NoError(t, diag.WriteText(&b, []*diag.Report{r}))
+		return b.String()
+	}())
+}
