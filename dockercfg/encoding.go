@@ -51,7 +51,7 @@ func utf16Kind(data []byte) string {
 // than tab, newline and carriage return), or -1.
 func firstNonText(data []byte, from int) int {
 	for i := from; i < len(data); {
-		if i+8 <= len(data) && printableASCII(binary.LittleEndian.Uint64(data[i:])) {
+		if i+8 <= len(data) && textWord(binary.LittleEndian.Uint64(data[i:])) {
 			i += 8
 			continue
 		}
@@ -82,6 +82,26 @@ const (
 // x-0x20 sets a byte's high bit where the byte is below 0x20 (a lane
 // borrows only from a lower lane that is below 0x20 itself).
 func printableASCII(x uint64) bool { return (x|(x-0x20*lanes))&highs == 0 }
+
+// textWord reports whether every byte of x is printable ASCII, a tab, a
+// line feed or a carriage return.
+func textWord(x uint64) bool {
+	if x&highs != 0 {
+		return false
+	}
+	// Adding 0x60 carries into a lane's high bit from 0x20 up, and
+	// never into the next lane (0x7f+0x60 < 0x100).
+	control := ^(x + 0x60*lanes) & highs
+	return control == 0 || control&^(lanesOf(x, '\t')|lanesOf(x, '\n')|lanesOf(x, '\r')) == 0
+}
+
+// lanesOf returns the high bit of every lane of x, which is ASCII, that
+// holds c. The sum of a lane's low seven bits and 0x7f reaches the high bit
+// unless they are zero, and never carries into the next lane.
+func lanesOf(x uint64, c byte) uint64 {
+	z := x ^ (uint64(c) * lanes)
+	return ^((z&^highs + 0x7f*lanes) | z) & highs
+}
 
 // hasByte reports whether a byte of x is c: x^c has a zero lane then.
 func hasByte(x uint64, c byte) bool {

@@ -194,20 +194,24 @@ func TestSWAR(t *testing.T) {
 			var w [8]byte
 			for i := range w {
 				w[i] = byte(0x20 + r.IntN(0x60))
-				if r.IntN(8) == 0 {
+				switch r.IntN(8) {
+				case 0:
 					w[i] = byte(r.IntN(256))
+				case 1:
+					w[i] = "\t\n\r"[r.IntN(3)]
 				}
 			}
 			w[lane] = byte(c)
 			x := binary.LittleEndian.Uint64(w[:])
-			printable, quote, backslash := true, false, false
+			printable, text, quote, backslash := true, true, false, false
 			for _, b := range w {
 				printable = printable && b >= 0x20 && b < 0x80
+				text = text && (b >= 0x20 && b < 0x80 || b == '\t' || b == '\n' || b == '\r')
 				quote = quote || b == '"'
 				backslash = backslash || b == '\\'
 			}
-			if printableASCII(x) != printable || hasByte(x, '"') != quote || hasByte(x, '\\') != backslash {
-				t.Fatalf("%q: printableASCII %v, hasByte('\"') %v, hasByte('\\\\') %v", w, printableASCII(x), hasByte(x, '"'), hasByte(x, '\\'))
+			if printableASCII(x) != printable || textWord(x) != text || hasByte(x, '"') != quote || hasByte(x, '\\') != backslash {
+				t.Fatalf("%q: printableASCII %v, textWord %v, hasByte('\"') %v, hasByte('\\\\') %v", w, printableASCII(x), textWord(x), hasByte(x, '"'), hasByte(x, '\\'))
 			}
 		}
 	}
