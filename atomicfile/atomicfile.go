@@ -12,7 +12,14 @@
 // other destinations in the directory are not touched.
 //
 // A destination that is a symbolic link is followed: the file it points to
-// is replaced and the link itself is kept.
+// is replaced and the link itself is kept. Following it is refused, as the
+// kernel's fs.protected_symlinks refuses it, when the link is in a sticky
+// directory that anyone can write to (/tmp) and belongs neither to the
+// running user nor to the directory's owner (see SymlinkError).
+//
+// Failures to create, write or replace the file are *Error values that
+// wrap the system's reason (a syscall.Errno), so that callers can say what
+// to do about a read-only mount or a directory owned by another user.
 package atomicfile
 
 import (
@@ -46,6 +53,44 @@ type Option func(*File)
 // by then, instead of replacing it.
 func NoClobber() Option { return func(f *File) { f.noClobber = true } }
 
+// Error is a failure to put the destination in place. Op says what
+// failed: "create", the temporary file in Dir; "write", its content; or
+// "replace", renaming it over Path. Err is the system's reason, usually a
+// syscall.Errno (EROFS, EACCES, EPERM, ENOSPC).
+type Error struct {
+	Op   string
+	Path string // the destination, after following symbolic links
+	Dir  string // the directory of Path, where the temporary file is
+	Err  error
+}
+
+func (e *Error) Error() string {
+	if e.Op == "create" {
+		return "cannot create a file in " + e.Dir + ": " + e.Err.Error()
+	}
+	return "writing " + e.Path + ": " + e.Err.Error()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// SymlinkError is a symbolic link that Create does not follow: it is in
+// Dir, a sticky directory that anyone can write to, and its owner is
+// neither the running user nor Dir's owner, so another user may have put
+// it there to make a privileged run write where that user chooses. This
+// is the kernel's fs.protected_symlinks rule; Create needs its own check
+// because it renames into the link's target instead of opening the link.
+type SymlinkError struct {
+	Link    string
+	LinkUID int
+	Dir     string
+	DirUID  int
+}
+
+func (e *SymlinkError) Error() string {
+	return fmt.Sprintf("not following the symbolic link %s: it belongs to uid %d, in %s, a sticky directory anyone can write to",
+		e.Link, e.LinkUID, e.Dir)
+}
+
 // staleAfter is how old an orphaned temporary file must be before Create
 // removes it, so that a file another process is still writing is safe even
 // if its process is not visible from here (another container).
@@ -65,7 +110,7 @@ func Create(path string, perm os.FileMode, opts ...Option) (*File, error) {
 	tmp := filepath.Join(dir, fmt.Sprintf("%s%d-%s.tmp", tempPrefix(base), os.Getpid(), hex.EncodeToString(rnd[:])))
 	fh, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("cannot create a file in %s: %w", dir, unwrapPath(err))
+		return nil, &Error{Op: "create", Path: dest, Dir: dir, Err: unwrapPath(err)}
 	}
 	f := &File{File: fh, path: dest, perm: perm}
 	for _, o := range opts {
@@ -84,7 +129,7 @@ func (f *File) Commit() error {
 	}
 	f.done = true
 	tmp := f.Name()
-	err := f.Sync()
+	op, err := "write", f.Sync()
 	if err == nil {
 		err = f.Chmod(f.perm)
 	}
@@ -92,6 +137,7 @@ func (f *File) Commit() error {
 		err = cerr
 	}
 	if err == nil {
+		op = "replace"
 		if f.noClobber {
 			// link(2) fails if the destination exists, atomically.
 			if err = os.Link(tmp, f.path); err == nil {
@@ -103,10 +149,10 @@ func (f *File) Commit() error {
 	}
 	if err != nil {
 		os.Remove(tmp)
-		if errors.Is(err, fs.ErrExist) {
+		if f.noClobber && errors.Is(err, fs.ErrExist) {
 			return fmt.Errorf("%s already exists: %w", f.path, fs.ErrExist)
 		}
-		return fmt.Errorf("writing %s: %w", f.path, unwrapPath(err))
+		return &Error{Op: op, Path: f.path, Dir: filepath.Dir(f.path), Err: unwrapPath(err)}
 	}
 	syncDir(filepath.Dir(f.path))
 	return nil
@@ -140,7 +186,7 @@ func (f *File) ReadFrom(r io.Reader) (int64, error) {
 func (f *File) writeError(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) && pe.Path == f.Name() {
-		return fmt.Errorf("writing %s: %w", f.path, pe.Err)
+		return &Error{Op: "write", Path: f.path, Dir: filepath.Dir(f.path), Err: pe.Err}
 	}
 	return err
 }
@@ -159,18 +205,25 @@ func WriteFile(path string, data []byte, perm os.FileMode, opts ...Option) error
 	}
 	defer f.Abort()
 	if _, err := f.File.Write(data); err != nil {
-		return fmt.Errorf("writing %s: %w", path, unwrapPath(err))
+		return &Error{Op: "write", Path: f.path, Dir: filepath.Dir(f.path), Err: unwrapPath(err)}
 	}
 	return f.Commit()
 }
 
 // resolve follows a symbolic link at path to the file it names (which may
-// not exist yet).
+// not exist yet), refusing a link another user may have planted.
 func resolve(path string) (string, error) {
 	for range 40 {
+		st, err := os.Lstat(path)
+		if err != nil || st.Mode()&fs.ModeSymlink == 0 {
+			return path, nil // not a link (or not there yet)
+		}
+		if err := checkSymlink(path, st); err != nil {
+			return "", err
+		}
 		target, err := os.Readlink(path)
 		if err != nil {
-			return path, nil // not a link (or not there yet)
+			return "", fmt.Errorf("reading the symbolic link %s: %w", path, unwrapPath(err))
 		}
 		if !filepath.IsAbs(target) {
 			target = filepath.Join(filepath.Dir(path), target)
@@ -178,6 +231,29 @@ func resolve(path string) (string, error) {
 		path = target
 	}
 	return "", fmt.Errorf("%s: too many levels of symbolic links", path)
+}
+
+// checkSymlink applies fs.protected_symlinks to the link at path: in a
+// sticky, world-writable directory, only a link owned by the running user
+// or by the directory's owner is followed.
+func checkSymlink(path string, link fs.FileInfo) error {
+	ls, ok := link.Sys().(*syscall.Stat_t)
+	if !ok {
+		return nil
+	}
+	dir := filepath.Dir(path)
+	dst, err := os.Stat(dir)
+	if err != nil {
+		return nil // the link was just read there: a race, and the rename will fail
+	}
+	ds, ok := dst.Sys().(*syscall.Stat_t)
+	if !ok || dst.Mode()&fs.ModeSticky == 0 || dst.Mode().Perm()&0o002 == 0 {
+		return nil
+	}
+	if int(ls.Uid) == os.Geteuid() || ls.Uid == ds.Uid {
+		return nil
+	}
+	return &SymlinkError{Link: path, LinkUID: int(ls.Uid), Dir: dir, DirUID: int(ds.Uid)}
 }
 
 func tempPrefix(base string) string { return "." + base + ".shipseal-" }

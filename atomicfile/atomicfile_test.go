@@ -342,3 +342,123 @@ func TestWriteErrorNamesTheDestination(t *testing.T) {
 	require.ErrorIs(t, err, syscall.ENOSPC)
 	require.NotContains(t, err.Error(), ".shipseal-")
 }
+
+// TestErrorSaysWhatFailed: a failure is an *atomicfile.Error naming the
+// step, the directory and the system's reason, so callers can advise.
+func TestErrorSaysWhatFailed(t *testing.T) {
+	dir := readOnlyDir(t)
+	_, err := atomicfile.Create(filepath.Join(dir, "out"), 0o600)
+	var ae *atomicfile.Error
+	require.ErrorAs(t, err, &ae)
+	require.Equal(t, "create", ae.Op)
+	require.Equal(t, dir, ae.Dir)
+	require.Equal(t, filepath.Join(dir, "out"), ae.Path)
+	if os.Geteuid() == 0 {
+		require.ErrorIs(t, err, syscall.EROFS)
+	} else {
+		require.ErrorIs(t, err, syscall.EACCES)
+	}
+
+	full := tinyFS(t)
+	err = atomicfile.WriteFile(filepath.Join(full, "big"), bytes.Repeat([]byte("x"), 2<<20), 0o600)
+	require.ErrorAs(t, err, &ae)
+	require.Equal(t, "write", ae.Op)
+	require.ErrorIs(t, err, syscall.ENOSPC)
+
+	// Replacing a directory: the rename fails.
+	other := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(other, "sub"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(other, "sub", "x"), nil, 0o600))
+	err = atomicfile.WriteFile(filepath.Join(other, "sub"), []byte("x"), 0o600)
+	require.ErrorAs(t, err, &ae)
+	require.Equal(t, "replace", ae.Op)
+	require.NotContains(t, err.Error(), "already exists", "only NoClobber says that")
+	require.Empty(t, temps(t, other))
+}
+
+// stickyDir returns a directory like /tmp: mode 1777, owned by root.
+func stickyDir(t *testing.T) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("skipping: giving a symbolic link to another user (chown -h) needs root")
+	}
+	dir := filepath.Join(t.TempDir(), "tmp")
+	require.NoError(t, os.Mkdir(dir, 0o755))
+	require.NoError(t, os.Chmod(dir, 0o1777|fs.ModeSticky))
+	st, err := os.Stat(dir)
+	require.NoError(t, err)
+	require.NotZero(t, st.Mode()&fs.ModeSticky)
+	return dir
+}
+
+// TestSymlinkPlantedByAnotherUser: as fs.protected_symlinks does, a link
+// in a sticky world-writable directory is not followed when it belongs
+// to neither the running user nor the directory's owner; such a link in
+// a chain is refused too. Nothing is written, and the link is kept.
+func TestSymlinkPlantedByAnotherUser(t *testing.T) {
+	tmp := stickyDir(t)
+	const other = 1000
+	elsewhere := filepath.Join(filepath.Dir(tmp), "elsewhere")
+	require.NoError(t, os.Mkdir(elsewhere, 0o777))
+	grab := filepath.Join(elsewhere, "grab")
+
+	planted := filepath.Join(tmp, "dockercfg")
+	require.NoError(t, os.Symlink(grab, planted))
+	require.NoError(t, os.Lchown(planted, other, other))
+	mine := filepath.Join(tmp, "mine")
+	require.NoError(t, os.Symlink("dockercfg", mine)) // root's own link to the planted one
+
+	for _, path := range []string{planted, mine} {
+		err := atomicfile.WriteFile(path, []byte("secret"), 0o600)
+		var se *atomicfile.SymlinkError
+		require.ErrorAs(t, err, &se, path)
+		require.Equal(t, planted, se.Link)
+		require.Equal(t, other, se.LinkUID)
+		require.Equal(t, tmp, se.Dir)
+		require.Equal(t, 0, se.DirUID)
+		require.EqualError(t, err, "not following the symbolic link "+planted+": it belongs to uid 1000, in "+tmp+
+			", a sticky directory anyone can write to")
+		require.NoFileExists(t, grab)
+		target, err := os.Readlink(planted)
+		require.NoError(t, err)
+		require.Equal(t, grab, target)
+		require.Empty(t, temps(t, tmp))
+		require.Empty(t, temps(t, elsewhere))
+	}
+}
+
+// TestSymlinkAllowedInStickyDirectory: the links fs.protected_symlinks
+// lets through are followed: the running user's own, one owned by the
+// sticky directory's owner, and any link outside a sticky directory.
+func TestSymlinkAllowedInStickyDirectory(t *testing.T) {
+	tmp := stickyDir(t)
+	const other = 1000
+	target := filepath.Join(filepath.Dir(tmp), "target")
+
+	own := filepath.Join(tmp, "own")
+	require.NoError(t, os.Symlink(target, own))
+	require.NoError(t, atomicfile.WriteFile(own, []byte("own"), 0o600))
+	require.Equal(t, "own", readFile(t, target))
+
+	// A user's link in a sticky directory that user owns.
+	theirs := filepath.Join(tmp, "theirs")
+	require.NoError(t, os.Mkdir(theirs, 0o755))
+	require.NoError(t, os.Chmod(theirs, 0o777|fs.ModeSticky))
+	require.NoError(t, os.Chown(theirs, other, other))
+	link := filepath.Join(theirs, "link")
+	require.NoError(t, os.Symlink(target, link))
+	require.NoError(t, os.Lchown(link, other, other))
+	require.NoError(t, atomicfile.WriteFile(link, []byte("dir owner's"), 0o600))
+	require.Equal(t, "dir owner's", readFile(t, target))
+
+	// Another user's link in a world-writable directory without the
+	// sticky bit (anyone may replace any file there anyway).
+	open := filepath.Join(filepath.Dir(tmp), "open")
+	require.NoError(t, os.Mkdir(open, 0o755))
+	require.NoError(t, os.Chmod(open, 0o777))
+	link = filepath.Join(open, "link")
+	require.NoError(t, os.Symlink(target, link))
+	require.NoError(t, os.Lchown(link, other, other))
+	require.NoError(t, atomicfile.WriteFile(link, []byte("not sticky"), 0o600))
+	require.Equal(t, "not sticky", readFile(t, target))
+}
