@@ -17,6 +17,7 @@ func init() { commands = append(commands, newValidateCommand) }
 type validateOptions struct {
 	key   keyOptions
 	flags validateFlags
+	quiet bool
 }
 
 func newValidateCommand(s *streams) *cobra.Command {
@@ -29,9 +30,16 @@ never on disk; if it does not decrypt to valid content, validate says whether
 the key is wrong or the content is malformed, where, and how to fix it.
 Secrets are never printed.
 
-Exit codes: 0 valid, 2 usage (a key file such as codeship.aes given as FILE),
-3 key missing or malformed, 4 cannot decrypt (wrong key, corrupt), 5 invalid
-content.`,
+Each FILE gets its verdict on standard output, in order: its diagnostics,
+"FILE: ok (KIND)" when it is valid, or "FILE: skipped: ..." when it is
+neither a dockercfg nor an env file (--type says which; with --strict, or
+named *.json, such a file is an error). A file that cannot be read is that
+file's error (EN007), and the other files are still checked.
+
+Exit codes: 0 valid, 5 invalid content, 4 cannot decrypt (wrong key,
+corrupt), 1 a FILE cannot be read, 2 usage (also a key file such as
+codeship.aes given as FILE), 3 key missing or malformed. When files fail
+differently, the code is the first of 2, 1, 4, 5 that one of them has.`,
 		Example: `  # before "jet encrypt", or after Codeship said "Failed to parse dockercfg"
   shipseal validate dockercfg.encrypted
   shipseal validate --type env --dialect compose .env
@@ -42,6 +50,7 @@ content.`,
 	f := cmd.Flags()
 	opts.key.register(f)
 	opts.flags.bind(f, true, "docker")
+	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print only problems: no \"ok\" or \"skipped\" lines")
 	return cmd
 }
 
@@ -62,39 +71,114 @@ func runValidate(s *streams, opts *validateOptions, args []string) error {
 		}
 		return key, nil
 	}
-	var reports []*diag.Report
+	vopts.Explicit = true
+	reports := make([]*diag.Report, 0, len(args))
+	code := exitOK
 	for _, name := range args {
-		data, err := readAll(s, name)
+		r, err := validateFile(s, name, vopts)
 		if err != nil {
-			return err
-		}
-		r, err := validate.File(displayName(name), data, vopts)
-		if err != nil {
-			return keyFileError(err, "validate", "validate the files encrypted with it (such as dockercfg.encrypted); shipseal finds the key by itself, or takes it with --key-path")
+			return err // the key: no file can be checked without it
 		}
 		reports = append(reports, r)
+		code = worseExit(code, reportExit(r))
 	}
-	if err := opts.flags.write(s.out, reports); err != nil {
-		return err
-	}
-	code := exitOK
-	for _, r := range reports {
-		switch {
-		case r.WrongKey():
-			code = exitDecrypt
-		case !r.Valid() && code == exitOK:
-			code = exitInvalid
+	if opts.flags.json() {
+		if err := opts.flags.write(s.out, reports); err != nil {
+			return err
+		}
+	} else {
+		for _, r := range reports {
+			if err := writeVerdict(s.out, r, opts.quiet); err != nil {
+				return err
+			}
 		}
 	}
 	if code != exitOK {
 		return exitError{code: code}
 	}
-	if !opts.flags.json() {
-		for _, r := range reports {
-			fmt.Fprintf(s.err, "%s: ok (%s%s)\n", r.File, r.Kind, encryptedNote(r))
+	return nil
+}
+
+// keyFileHint is what to do instead of validating the key file.
+const keyFileHint = "validate the files encrypted with it (such as dockercfg.encrypted); shipseal finds the key by itself, or takes it with --key-path"
+
+// validateFile reads and validates one FILE: a file that cannot be read,
+// or is a key file, has a report that says so. The error is the project
+// key's (missing, malformed), which no file can be checked without.
+func validateFile(s *streams, name string, vopts validate.Options) (*diag.Report, error) {
+	shown := displayName(name)
+	var data []byte
+	var err error
+	if name == stdio {
+		data, err = io.ReadAll(s.in)
+	} else {
+		data, err = os.ReadFile(name)
+	}
+	if err != nil {
+		return validate.Unreadable(shown, err), nil
+	}
+	r, err := validate.File(shown, data, vopts)
+	var kf *validate.KeyFileError
+	if errors.As(err, &kf) {
+		return kf.Report(keyFileHint), nil
+	}
+	return r, err
+}
+
+// reportExit is the exit code one file's report calls for.
+func reportExit(r *diag.Report) int {
+	for _, d := range r.Diagnostics {
+		switch {
+		case d.Severity != diag.Error:
+		case d.Code == validate.CodeKeyFile:
+			return exitUsage
+		case d.Code == validate.CodeUnreadable:
+			return exitFailure
 		}
 	}
-	return nil
+	switch {
+	case r.WrongKey():
+		return exitDecrypt
+	case !r.Valid():
+		return exitInvalid
+	}
+	return exitOK
+}
+
+// exitRank orders the exit codes of files that fail differently: the less
+// of a file could be looked at, the more its code says. A key file named
+// by mistake (usage) beats a file that cannot be read, which beats one
+// that cannot be decrypted, which beats content found invalid.
+var exitRank = map[int]int{exitOK: 0, exitInvalid: 1, exitDecrypt: 2, exitFailure: 3, exitUsage: 4}
+
+func worseExit(a, b int) int {
+	if exitRank[b] > exitRank[a] {
+		return b
+	}
+	return a
+}
+
+// writeVerdict prints one file's diagnostics, then "ok" when it is valid
+// or "skipped" when it was not validated; quiet leaves those two out.
+func writeVerdict(w io.Writer, r *diag.Report, quiet bool) error {
+	var err error
+	switch {
+	case validate.Skipped(r):
+		if !quiet {
+			what := "neither a dockercfg nor an env file"
+			if r.Encrypted {
+				what = "decrypted, it is " + what
+			}
+			_, err = fmt.Fprintf(w, "%s: skipped: %s (use --type to say which)\n", r.File, what)
+		}
+	case r.Valid():
+		if err = diag.WriteText(w, []*diag.Report{r}); err == nil && !quiet {
+			_, err = fmt.Fprintf(w, "%s: ok (%s%s)\n", r.File, r.Kind, encryptedNote(r))
+		}
+	default:
+		err = diag.WriteText(w, []*diag.Report{r})
+	}
+	return err
 }
 
 // keyFileError makes a *validate.KeyFileError a usage error (exit 2): the
