@@ -59,7 +59,7 @@ func ExampleNewReader_wrongKey() {
 	_, err := crypto.NewReader(&file, wrong)
 	fmt.Println(err)
 	// Output:
-	// the key does not decrypt this file (key d4ace834): its checksum does not decrypt
+	// the key does not decrypt this file (key d4ace834): it was encrypted with another key
 }
 
 func ExampleNewWriter() {

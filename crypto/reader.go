@@ -95,7 +95,9 @@ func NewReader(src io.Reader, key *Key) (*Reader, error) {
 	newCFBDecrypter(key.block, raw[:ivSize]).XORKeyStream(rest, rest)
 	if version == V2 {
 		if !isLowerHex(rest) {
-			return nil, fmt.Errorf("%w (%v): its checksum does not decrypt", ErrWrongKey, key)
+			// Not hex: the key is not the one the checksum was
+			// encrypted with (hex that does not match is ErrChecksum).
+			return nil, fmt.Errorf("%w (%v): it was encrypted with another key", ErrWrongKey, key)
 		}
 		hex.Decode(r.want[:], rest)
 		r.sum = md5.New()
