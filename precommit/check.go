@@ -54,7 +54,20 @@ var encryptedSuffixes = []string{".encrypted", ".enc", ".aes"}
 // error is a key that could not be loaded (malformed, unreadable); a
 // missing key is not an error.
 func (c *Checker) Check(name string, data []byte) (*diag.Report, error) {
-	r, err := c.check(name, data)
+	return c.finish(c.check(name, data))
+}
+
+// CheckLink checks a symbolic link, whose target is given: git commits the
+// path the link points to, not the content there, so only the rules about
+// a key in that text apply. Validation and the rules about names do not: a
+// link named codeship.aes holds no key, and a link named X beside
+// X.encrypted is not its plaintext.
+func (c *Checker) CheckLink(name string, target []byte) (*diag.Report, error) {
+	return c.finish(c.keyContent(name, target, false))
+}
+
+// finish applies --strict and the exceptions to a report.
+func (c *Checker) finish(r *diag.Report, err error) (*diag.Report, error) {
 	if r == nil || err != nil {
 		return nil, err
 	}
@@ -71,7 +84,7 @@ func (c *Checker) Check(name string, data []byte) (*diag.Report, error) {
 
 func (c *Checker) check(name string, data []byte) (*diag.Report, error) {
 	base := path.Base(name)
-	if r, err := c.keyFile(name, base, data); r != nil || err != nil {
+	if r, err := c.keyContent(name, data, true); r != nil || err != nil {
 		return r, err
 	}
 	twin := c.twinOf(name)
@@ -253,12 +266,13 @@ func placeholder(s string) bool {
 	return strings.Trim(s, "xX*.") == ""
 }
 
-// keyFile applies rule CK001. A file is a key by name (codeship.aes) or
-// by content: the base64 of 32 bytes. A v1 encrypted file of a 16-byte
-// secret has the same shape; it is told apart by decrypting it to text
-// with the project key.
-func (c *Checker) keyFile(name, base string, data []byte) (*diag.Report, error) {
-	byName := strings.EqualFold(base, projectkey.DefaultName)
+// keyContent applies rule CK001 to a whole file. A file is a key by name
+// (codeship.aes, when byName) or by content: the base64 of 32 bytes. A v1
+// encrypted file of a 16-byte secret has the same shape; it is told apart
+// by decrypting it to text with the project key.
+func (c *Checker) keyContent(name string, data []byte, byName bool) (*diag.Report, error) {
+	base := path.Base(name)
+	byName = byName && strings.EqualFold(base, projectkey.DefaultName)
 	var key *crypto.Key
 	if len(data) <= 256 {
 		key, _ = crypto.ParseKey(data)

@@ -59,34 +59,73 @@ func git(dir string, stdin io.Reader, args ...string) ([]byte, error) {
 	return out, nil
 }
 
-func splitNUL(out []byte) []string {
-	var names []string
-	for _, n := range bytes.Split(out, []byte{0}) {
-		if len(n) > 0 {
-			names = append(names, string(n))
-		}
-	}
-	return names
+// File is a file of the repository, as git records it.
+type File struct {
+	// Name is its path relative to the root, slash-separated.
+	Name string
+	// Link is set for a symbolic link. What git records, and what a
+	// commit publishes, is the path the link points to, not the content
+	// there: a link to codeship.aes leaks nothing.
+	Link bool
 }
+
+// Git's modes for the entries that are not regular files.
+const (
+	modeLink    = "120000"
+	modeGitlink = "160000" // a submodule's commit: its files are another repository's
+)
 
 // Staged returns the files added, copied, modified or renamed in the index
 // (what the next commit adds), relative to the root. Deleted files are
-// not there: they cannot leak.
-func (r *Repo) Staged() ([]string, error) {
-	out, err := git(r.Root, nil, "diff", "--cached", "--name-only", "-z", "--no-renames", "--diff-filter=ACMRT")
+// not there: they cannot leak. Neither are submodules: the index holds a
+// commit of another repository for them, whose files that repository's
+// own check covers.
+func (r *Repo) Staged() ([]File, error) {
+	out, err := git(r.Root, nil, "diff", "--cached", "--raw", "-z", "--no-renames", "--diff-filter=ACMRT")
 	if err != nil {
 		return nil, fmt.Errorf("listing staged files: %w", err)
 	}
-	return splitNUL(out), nil
+	// ":OLDMODE NEWMODE OLDOBJECT NEWOBJECT STATUS" NUL "NAME" NUL, for
+	// each file (one name: --no-renames, and no copies are looked for).
+	var files []File
+	f := bytes.Split(bytes.TrimSuffix(out, []byte{0}), []byte{0})
+	for i := 0; i+1 < len(f); i += 2 {
+		meta := strings.Fields(string(f[i]))
+		if len(meta) != 5 {
+			return nil, fmt.Errorf("listing staged files: unexpected git diff output %q", f[i])
+		}
+		if mode := meta[1]; mode != modeGitlink {
+			files = append(files, File{Name: string(f[i+1]), Link: mode == modeLink})
+		}
+	}
+	return files, nil
 }
 
-// Tracked returns every file in the index, relative to the root.
-func (r *Repo) Tracked() ([]string, error) {
-	out, err := git(r.Root, nil, "ls-files", "-z", "--cached")
+// Tracked returns every file in the index, relative to the root, but for
+// submodules (see Staged).
+func (r *Repo) Tracked() ([]File, error) {
+	out, err := git(r.Root, nil, "ls-files", "-z", "--cached", "--stage")
 	if err != nil {
 		return nil, fmt.Errorf("listing tracked files: %w", err)
 	}
-	return splitNUL(out), nil
+	// "MODE OBJECT STAGE" TAB "NAME" NUL, for each file; a file with a
+	// merge conflict comes once per stage, one after the other.
+	var files []File
+	for _, e := range bytes.Split(out, []byte{0}) {
+		meta, name, ok := strings.Cut(string(e), "\t")
+		if !ok {
+			if len(e) > 0 {
+				return nil, fmt.Errorf("listing tracked files: unexpected git ls-files output %q", e)
+			}
+			continue
+		}
+		mode, _, _ := strings.Cut(meta, " ")
+		if mode == modeGitlink || len(files) > 0 && files[len(files)-1].Name == name {
+			continue
+		}
+		files = append(files, File{Name: name, Link: mode == modeLink})
+	}
+	return files, nil
 }
 
 // IndexReader reads staged content from the index, which may differ from

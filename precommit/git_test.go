@@ -60,14 +60,14 @@ func TestRepoStagedAndIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := strings.Join(staged, ","), "big.bin,committed.txt,with space/and ünïcode.env"; got != want {
+	if got, want := names(staged), "big.bin,committed.txt,with space/and ünïcode.env"; got != want {
 		t.Errorf("Staged() = %s, want %s (deleted and untracked files left out)", got, want)
 	}
 	tracked, err := repo.Tracked()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := strings.Join(tracked, ","), "big.bin,committed.txt,with space/and ünïcode.env"; got != want {
+	if got, want := names(tracked), "big.bin,committed.txt,with space/and ünïcode.env"; got != want {
 		t.Errorf("Tracked() = %s, want %s", got, want)
 	}
 
@@ -102,6 +102,69 @@ func TestRepoStagedAndIndex(t *testing.T) {
 	}
 	if data, _, err := ir.Read("committed.txt"); string(data) != "staged\n" || err != nil {
 		t.Errorf("Read after a missing file = %q, %v", data, err)
+	}
+}
+
+// names lists files by name, a symbolic link marked with " ->".
+func names(files []precommit.File) string {
+	var s []string
+	for _, f := range files {
+		if f.Link {
+			f.Name += " ->"
+		}
+		s = append(s, f.Name)
+	}
+	return strings.Join(s, ",")
+}
+
+// A submodule is a commit of another repository in the index, not a file:
+// it is left out, initialised or not. A symbolic link is marked so, its
+// target being what git records.
+func TestRepoSubmodulesAndLinks(t *testing.T) {
+	lib, libGit := gitRepo(t)
+	write(t, lib, "lib.go", "package lib\n")
+	libGit("add", ".")
+	libGit("commit", "-q", "-m", "lib")
+	dir, git := gitRepo(t)
+	write(t, dir, "README", "a project\n")
+	if err := os.Symlink("README", filepath.Join(dir, "README.md")); err != nil {
+		t.Fatal(err)
+	}
+	git("add", ".")
+	git("-c", "protocol.file.allow=always", "submodule", "add", "-q", lib, "vendor/lib")
+
+	repo, err := precommit.OpenRepo(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = ".gitmodules,README,README.md ->"
+	if staged, err := repo.Staged(); err != nil || names(staged) != want {
+		t.Errorf("Staged() = %s, %v; want %s", names(staged), err, want)
+	}
+	git("commit", "-q", "-m", "with a submodule")
+	if tracked, err := repo.Tracked(); err != nil || names(tracked) != want {
+		t.Errorf("Tracked() = %s, %v; want %s", names(tracked), err, want)
+	}
+	// A clone leaves the submodule uninitialised: an empty directory.
+	clone := filepath.Join(t.TempDir(), "clone")
+	git("clone", "-q", dir, clone)
+	cloned, err := precommit.OpenRepo(clone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tracked, err := cloned.Tracked(); err != nil || names(tracked) != want {
+		t.Errorf("Tracked() in a clone = %s, %v; want %s", names(tracked), err, want)
+	}
+	// A submodule moved to another commit is staged, and still left out.
+	write(t, lib, "lib.go", "package lib // v2\n")
+	libGit("commit", "-q", "-am", "v2")
+	git("-C", "vendor/lib", "pull", "-q")
+	git("add", "vendor/lib")
+	if out := git("diff", "--cached", "--name-only"); out != "vendor/lib\n" {
+		t.Fatalf("the submodule is not staged: %q", out)
+	}
+	if staged, err := repo.Staged(); err != nil || len(staged) != 0 {
+		t.Errorf("Staged() with the submodule moved = %s, %v; want nothing", names(staged), err)
 	}
 }
 
