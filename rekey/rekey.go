@@ -76,6 +76,10 @@ func (e *FileError) Unwrap() error { return e.Err }
 // ErrInvalid is wrapped by a FileError whose content failed the check.
 var ErrInvalid = errors.New("the decrypted content is invalid")
 
+// ErrAmbiguous is wrapped by a FileError for a v1 file that decrypts to
+// text with both keys, so that which one it uses cannot be told.
+var ErrAmbiguous = errors.New("it decrypts to text with both the old and the new key")
+
 // Prepare plans the rotation of names and, unless opts.DryRun, stages
 // every new file. It checks every file, even after one failed, and
 // returns all their errors joined (each a *FileError); on any error
@@ -151,6 +155,16 @@ func prepare(ctx context.Context, name string, opts Options) (*File, error) {
 			return f, nil
 		}
 		return fail(fmt.Errorf("decrypting with the old key: %w", err))
+	}
+	// A v1 file has no checksum: a short one can decrypt to text with a
+	// key it was not encrypted with (four random bytes are text one time
+	// in ten). Taking the old key's text then would, on a rerun, encrypt
+	// noise over a file that already uses the new key.
+	if version == crypto.V1 {
+		if _, _, errNew := decrypt(sealed, opts.New); errNew == nil {
+			return fail(fmt.Errorf("%w: a v1 file this short cannot show which key it was encrypted with; "+
+				"move it by hand (shipseal decrypt with the key it uses, then shipseal encrypt with the new key) or leave it out", ErrAmbiguous))
+		}
 	}
 	f.Version = version
 	if err := stopped(ctx); err != nil {

@@ -52,8 +52,12 @@ func TestRotation(t *testing.T) {
 	dir := t.TempDir()
 	old, nk := newKey(t), newKey(t)
 	a, b := filepath.Join(dir, "a.encrypted"), filepath.Join(dir, "b.encrypted")
+	// b is v1, so long enough that no other key decrypts it to text (64
+	// random bytes are text with a chance below 10⁻¹⁶; a short one is
+	// TestShortV1's).
+	bPlain := "B_TOKEN=" + strings.Repeat("b", 56) + "\n"
 	seal(t, a, []byte("A=1\n"), old, crypto.V2)
-	seal(t, b, []byte("B=2\n"), old, crypto.V1)
+	seal(t, b, []byte(bPlain), old, crypto.V1)
 
 	// A dry run changes nothing.
 	set, err := Prepare([]string{a, b}, Options{Old: old, New: nk, DryRun: true})
@@ -77,7 +81,7 @@ func TestRotation(t *testing.T) {
 	for name, want := range map[string]struct {
 		plain string
 		v     crypto.Version
-	}{a: {"A=1\n", crypto.V2}, b: {"B=2\n", crypto.V1}} {
+	}{a: {"A=1\n", crypto.V2}, b: {bPlain, crypto.V1}} {
 		plain, v, err := open(t, name, nk)
 		if err != nil || string(plain) != want.plain || v != want.v {
 			t.Errorf("%s: %q %v %v, want %q %v", name, plain, v, err, want.plain, want.v)
@@ -99,6 +103,58 @@ func TestRotation(t *testing.T) {
 	set.Commit()
 	if after, _ := os.ReadFile(a); !bytes.Equal(before, after) {
 		t.Error("a rerun rewrote a current file")
+	}
+}
+
+// A v1 file so short that both keys decrypt it to text cannot tell which
+// key it uses: it stops the set, whichever key wrote it. Taking the old
+// key's text would, on a rerun, replace a file already on the new key with
+// noise.
+func TestShortV1(t *testing.T) {
+	old, nk := newKey(t), newKey(t)
+	for _, tc := range []struct {
+		name       string
+		with, also *crypto.Key
+	}{
+		{"a rerun", nk, old},
+		{"a first run", old, nk},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			name := filepath.Join(dir, "short.encrypted")
+			// Four random bytes are text about one time in ten: a
+			// thousand tries find an IV with which the other key
+			// decrypts the file to text too.
+			found := false
+			for range 1000 {
+				seal(t, name, []byte("B=2\n"), tc.with, crypto.V1)
+				if _, _, err := open(t, name, tc.also); err == nil {
+					found = true
+					break
+				}
+			}
+			if !found {
+				t.Fatal("no v1 file that both keys decrypt to text in 1000 tries")
+			}
+			before, _ := os.ReadFile(name)
+			set, err := Prepare([]string{name}, Options{Old: old, New: nk})
+			var fe *FileError
+			if !errors.As(err, &fe) || !errors.Is(err, ErrAmbiguous) || set != nil {
+				t.Fatalf("Prepare = %v, %v; want a FileError wrapping ErrAmbiguous", set, err)
+			}
+			if fe.Name != name {
+				t.Errorf("the error names %s, want %s", fe.Name, name)
+			}
+			if after, _ := os.ReadFile(name); !bytes.Equal(after, before) {
+				t.Error("the file changed although the set failed")
+			}
+			if plain, _, err := open(t, name, tc.with); err != nil || string(plain) != "B=2\n" {
+				t.Errorf("with the key that wrote it: %q, %v", plain, err)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+				t.Errorf("staged files left behind: %d entries", len(entries))
+			}
+		})
 	}
 }
 
