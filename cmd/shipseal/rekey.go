@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/shipseal/shipseal/crypto"
 	"github.com/shipseal/shipseal/diag"
@@ -142,7 +143,7 @@ func runRekey(ctx context.Context, s *streams, opts *rekeyOptions, args []string
 	}
 	set, err := rekey.PrepareContext(ctx, names, ropts)
 	if err != nil {
-		return leftBehind(rekeyFailure(s, err), "no file was changed")
+		return leftBehind(rekeyFailure(s, err, old.Key), "no file was changed")
 	}
 	defer set.Abort()
 
@@ -162,12 +163,13 @@ func runRekey(ctx context.Context, s *streams, opts *rekeyOptions, args []string
 			infof(s.err, "%s already uses the new key (%v)", f.Name, nk.Key)
 		}
 	}
-	infof(s.err, "re-encrypted %d files from %v to %v", set.Changed(), old.Key, nk.Key)
+	infof(s.err, "re-encrypted %d %s from %v to %v", set.Changed(), plural(set.Changed(), "file", "files"), old.Key, nk.Key)
 	return nil
 }
 
 // rekeyFailure prints why each failing file failed; nothing was replaced.
-func rekeyFailure(s *streams, err error) error {
+// old is the key the files did not decrypt with, for the hint.
+func rekeyFailure(s *streams, err error, old *crypto.Key) error {
 	var fes []*rekey.FileError
 	var joined interface{ Unwrap() []error }
 	if errors.As(err, &joined) {
@@ -182,6 +184,7 @@ func rekeyFailure(s *streams, err error) error {
 		return err
 	}
 	code := exitFailure
+	var wrongKey, invalid int
 	for _, fe := range fes {
 		if fe.Report != nil {
 			diag.WriteText(s.err, []*diag.Report{fe.Report})
@@ -189,16 +192,40 @@ func rekeyFailure(s *streams, err error) error {
 			fmt.Fprintf(s.err, "shipseal: error: %v\n", fe)
 		}
 		c := exitCode(fe.Err)
-		if errors.Is(fe.Err, rekey.ErrInvalid) {
+		switch {
+		case errors.Is(fe.Err, rekey.ErrInvalid):
 			c = exitInvalid
+			invalid++
+		case errors.Is(fe.Err, crypto.ErrWrongKey), errors.Is(fe.Err, crypto.ErrNotText):
+			// A v2 checksum, or v1 content that is not text: rekey
+			// has already tried the new key too.
+			wrongKey++
 		}
 		// The most telling code wins: a wrong key over invalid content.
 		if code == exitFailure || c == exitDecrypt {
 			code = c
 		}
 	}
+	var hints []string
+	if wrongKey > 0 {
+		h := "the old key (%v) is not the one this file was encrypted with: pass that key with --old-key-path, or leave the file out"
+		if wrongKey > 1 {
+			h = "the old key (%v) is not the one these files were encrypted with: pass that key with --old-key-path, or leave them out"
+		}
+		hints = append(hints, fmt.Sprintf(h, old))
+	}
+	if other := len(fes) - wrongKey; other > 0 {
+		h := "fix or leave out the files above and run rekey again"
+		if wrongKey > 0 {
+			h = "fix or leave out the other " + plural(other, "file", "files") + " and run rekey again"
+		}
+		if invalid > 0 {
+			h += "; --no-validate rotates invalid content as it is"
+		}
+		hints = append(hints, h)
+	}
 	return withHint(exitError{code: code, msg: fmt.Sprintf("%d of the files cannot be rotated: no file was changed", len(fes))},
-		"fix or leave out the files above and run rekey again; --no-validate rotates invalid content as it is")
+		"%s", strings.Join(hints, "; "))
 }
 
 func listRekey(s *streams, format string, old, nk *crypto.Key, set *rekey.Set) error {
@@ -219,6 +246,6 @@ func listRekey(s *streams, format string, old, nk *crypto.Key, set *rekey.Set) e
 			fmt.Fprintf(s.out, "current  %s (%v, already uses the new key)\n", f.Name, f.Version)
 		}
 	}
-	infof(s.err, "dry run: %d files would be re-encrypted from %v to %v; nothing changed", set.Changed(), old, nk)
+	infof(s.err, "dry run: %d %s would be re-encrypted from %v to %v; nothing changed", set.Changed(), plural(set.Changed(), "file", "files"), old, nk)
 	return nil
 }
