@@ -13,6 +13,7 @@ import (
 	"github.com/shipseal/shipseal/diag"
 	"github.com/shipseal/shipseal/precommit"
 	"github.com/shipseal/shipseal/projectkey"
+	"github.com/shipseal/shipseal/validate"
 	"github.com/spf13/cobra"
 )
 
@@ -48,7 +49,8 @@ Secrets are never printed. See docs/pre-commit.md.
 Exit codes: 0 fit to commit (warnings allowed), 5 errors found (including a
 file encrypted with another key), 3 the project key is malformed or the
 --key-path or $SHIPSEAL_KEY_PATH file does not exist, 2 usage (no FILE
-outside a git repository), 1 failure (git or a file cannot be read).`,
+outside a git repository), 1 failure (git, or a file that cannot be read:
+that file's error, EN007, and the other files are still checked).`,
 		Example: `  shipseal check                      # the staged files, as the git hook does
   shipseal check --all                # every tracked file, in CI
   shipseal check --allow 'CK003:testdata/**' --allow EV016:.env.example
@@ -76,7 +78,6 @@ func hygieneRules() string {
 // checkInput is one file to check and how to read it.
 type checkInput struct {
 	name string // as displayed and matched by --allow
-	link bool   // a symbolic link: read gives its target's path
 	read func() ([]byte, error)
 }
 
@@ -128,7 +129,7 @@ func runCheck(s *streams, opts *checkOptions, args []string) error {
 	switch {
 	case len(args) > 0:
 		for _, name := range args {
-			inputs = append(inputs, checkInput{name: filepath.ToSlash(name), read: func() ([]byte, error) { return checkReadFile(name, name) }})
+			inputs = append(inputs, checkInput{name: filepath.ToSlash(name), read: func() ([]byte, error) { return checkReadFile(name) }})
 		}
 	case repoErr != nil:
 		return withHint(usageErrorf("nothing to check: %w", repoErr),
@@ -152,22 +153,26 @@ func runCheck(s *streams, opts *checkOptions, args []string) error {
 	}
 
 	var reports []*diag.Report
+	unread := 0
 	for _, in := range inputs {
 		data, err := in.read()
 		if errors.Is(err, errCheckDeleted) {
 			if opts.all {
 				continue // deleted in the work tree, not yet in the index
 			}
-			return inputError(in.name, fs.ErrNotExist)
+			err = unreadable{fs.ErrNotExist}
+		}
+		var ue unreadable
+		if errors.As(err, &ue) {
+			// That file's error (EN007): the others are still checked.
+			reports = append(reports, validate.Unreadable(in.name, ue.err))
+			unread++
+			continue
 		}
 		if err != nil {
 			return err
 		}
-		check := checker.Check
-		if in.link {
-			check = checker.CheckLink
-		}
-		r, err := check(in.name, data)
+		r, err := checker.Check(in.name, data)
 		if err != nil {
 			return err
 		}
@@ -187,7 +192,7 @@ func runCheck(s *streams, opts *checkOptions, args []string) error {
 			reports = append(reports, r)
 		}
 	}
-	return printCheck(s, opts, reports, len(inputs))
+	return printCheck(s, opts, reports, len(inputs), unread)
 }
 
 // repoInputs lists the staged files (or with all, the tracked ones, read
@@ -198,15 +203,15 @@ func repoInputs(repo *precommit.Repo, checker *precommit.Checker, all bool) ([]c
 	if err != nil {
 		return nil, err
 	}
-	files := tracked
+	names := tracked
 	if !all {
-		if files, err = repo.Staged(); err != nil {
+		if names, err = repo.Staged(); err != nil {
 			return nil, err
 		}
 	}
 	known := map[string]bool{}
-	for _, f := range tracked {
-		known[f.Name] = true
+	for _, n := range tracked {
+		known[n] = true
 	}
 	checker.Exists = func(name string) bool {
 		if known[name] {
@@ -215,22 +220,10 @@ func repoInputs(repo *precommit.Repo, checker *precommit.Checker, all bool) ([]c
 		_, err := os.Stat(filepath.Join(repo.Root, filepath.FromSlash(name)))
 		return err == nil
 	}
-	inputs := make([]checkInput, len(files))
-	for i, f := range files {
-		path := filepath.Join(repo.Root, filepath.FromSlash(f.Name))
-		read := func() ([]byte, error) { return checkReadFile(path, f.Name) }
-		if f.Link {
-			read = func() ([]byte, error) {
-				target, err := os.Readlink(path)
-				if err != nil {
-					// Not a link in this work tree (core.symlinks=false
-					// writes the target into a file): its content.
-					return checkReadFile(path, f.Name)
-				}
-				return []byte(target), nil
-			}
-		}
-		inputs[i] = checkInput{name: f.Name, link: f.Link, read: read}
+	inputs := make([]checkInput, len(names))
+	for i, n := range names {
+		path := filepath.Join(repo.Root, filepath.FromSlash(n))
+		inputs[i] = checkInput{name: n, read: func() ([]byte, error) { return checkReadFile(path) }}
 	}
 	return inputs, nil
 }
@@ -238,27 +231,34 @@ func repoInputs(repo *precommit.Repo, checker *precommit.Checker, all bool) ([]c
 // errCheckDeleted is a file that does not exist (any more).
 var errCheckDeleted = errors.New("no such file")
 
-// checkReadFile reads the file at path, shown as name, or returns nil
-// content for one larger than precommit.MaxSize or not a regular file.
-func checkReadFile(path, name string) ([]byte, error) {
+// unreadable is a file that cannot be read from the work tree: that file's
+// error, where a failure of git stops the check.
+type unreadable struct{ err error }
+
+func (e unreadable) Error() string { return e.err.Error() }
+func (e unreadable) Unwrap() error { return e.err }
+
+// checkReadFile reads a file, or returns nil content for one larger than
+// precommit.MaxSize or not a regular file.
+func checkReadFile(name string) ([]byte, error) {
 	// Lstat: a symbolic link's content is a path, not a secret (and the
 	// index holds it that way too).
-	st, err := os.Lstat(path)
+	st, err := os.Lstat(name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, errCheckDeleted
 	}
 	if err != nil {
-		return nil, inputError(name, err)
+		return nil, unreadable{err}
 	}
 	if st.IsDir() {
-		return nil, inputError(name, syscall.EISDIR)
+		return nil, unreadable{syscall.EISDIR}
 	}
 	if st.Size() > precommit.MaxSize || !st.Mode().IsRegular() {
 		return nil, nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := os.ReadFile(name)
 	if err != nil {
-		return nil, inputError(name, err)
+		return nil, unreadable{err}
 	}
 	if data == nil {
 		data = []byte{} // empty, not unread
@@ -266,9 +266,18 @@ func checkReadFile(path, name string) ([]byte, error) {
 	return data, nil
 }
 
-func printCheck(s *streams, opts *checkOptions, reports []*diag.Report, checked int) error {
+// printCheck prints the reports and ends the check: exit 1 when unread
+// files could not be read (so they may hold anything), else 5 on errors.
+func printCheck(s *streams, opts *checkOptions, reports []*diag.Report, checked, unread int) error {
 	if err := opts.flags.write(s.out, reports); err != nil {
 		return err
+	}
+	if unread > 0 {
+		if opts.flags.json() {
+			return exitError{code: exitFailure}
+		}
+		return exitError{code: exitFailure, msg: fmt.Sprintf("%d of %d %s could not be read, so %s not checked",
+			unread, checked, checkPlural(checked, "file", "files"), checkPlural(unread, "it was", "they were"))}
 	}
 	bad := 0
 	for _, r := range reports {
