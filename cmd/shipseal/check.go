@@ -78,6 +78,7 @@ func hygieneRules() string {
 // checkInput is one file to check and how to read it.
 type checkInput struct {
 	name string // as displayed and matched by --allow
+	link bool   // a symbolic link: read gives its target's path
 	read func() ([]byte, error)
 }
 
@@ -129,7 +130,7 @@ func runCheck(s *streams, opts *checkOptions, args []string) error {
 	switch {
 	case len(args) > 0:
 		for _, name := range args {
-			inputs = append(inputs, checkInput{name: filepath.ToSlash(name), read: func() ([]byte, error) { return checkReadFile(name) }})
+			inputs = append(inputs, checkInput{name: filepath.ToSlash(name), read: func() ([]byte, error) { return checkReadFile(name, name) }})
 		}
 	case repoErr != nil:
 		return withHint(usageErrorf("nothing to check: %w", repoErr),
@@ -172,7 +173,11 @@ func runCheck(s *streams, opts *checkOptions, args []string) error {
 		if err != nil {
 			return err
 		}
-		r, err := checker.Check(in.name, data)
+		check := checker.Check
+		if in.link {
+			check = checker.CheckLink
+		}
+		r, err := check(in.name, data)
 		if err != nil {
 			return err
 		}
@@ -203,15 +208,15 @@ func repoInputs(repo *precommit.Repo, checker *precommit.Checker, all bool) ([]c
 	if err != nil {
 		return nil, err
 	}
-	names := tracked
+	files := tracked
 	if !all {
-		if names, err = repo.Staged(); err != nil {
+		if files, err = repo.Staged(); err != nil {
 			return nil, err
 		}
 	}
 	known := map[string]bool{}
-	for _, n := range tracked {
-		known[n] = true
+	for _, f := range tracked {
+		known[f.Name] = true
 	}
 	checker.Exists = func(name string) bool {
 		if known[name] {
@@ -220,10 +225,22 @@ func repoInputs(repo *precommit.Repo, checker *precommit.Checker, all bool) ([]c
 		_, err := os.Stat(filepath.Join(repo.Root, filepath.FromSlash(name)))
 		return err == nil
 	}
-	inputs := make([]checkInput, len(names))
-	for i, n := range names {
-		path := filepath.Join(repo.Root, filepath.FromSlash(n))
-		inputs[i] = checkInput{name: n, read: func() ([]byte, error) { return checkReadFile(path) }}
+	inputs := make([]checkInput, len(files))
+	for i, f := range files {
+		path := filepath.Join(repo.Root, filepath.FromSlash(f.Name))
+		read := func() ([]byte, error) { return checkReadFile(path, f.Name) }
+		if f.Link {
+			read = func() ([]byte, error) {
+				target, err := os.Readlink(path)
+				if err != nil {
+					// Not a link in this work tree (core.symlinks=false
+					// writes the target into a file): its content.
+					return checkReadFile(path, f.Name)
+				}
+				return []byte(target), nil
+			}
+		}
+		inputs[i] = checkInput{name: f.Name, link: f.Link, read: read}
 	}
 	return inputs, nil
 }
@@ -238,12 +255,12 @@ type unreadable struct{ err error }
 func (e unreadable) Error() string { return e.err.Error() }
 func (e unreadable) Unwrap() error { return e.err }
 
-// checkReadFile reads a file, or returns nil content for one larger than
-// precommit.MaxSize or not a regular file.
-func checkReadFile(name string) ([]byte, error) {
+// checkReadFile reads the file at path, shown as name, or returns nil
+// content for one larger than precommit.MaxSize or not a regular file.
+func checkReadFile(path, name string) ([]byte, error) {
 	// Lstat: a symbolic link's content is a path, not a secret (and the
 	// index holds it that way too).
-	st, err := os.Lstat(name)
+	st, err := os.Lstat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, errCheckDeleted
 	}
@@ -256,7 +273,7 @@ func checkReadFile(name string) ([]byte, error) {
 	if st.Size() > precommit.MaxSize || !st.Mode().IsRegular() {
 		return nil, nil
 	}
-	data, err := os.ReadFile(name)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, unreadable{err}
 	}
