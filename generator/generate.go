@@ -139,9 +139,13 @@ func (g *Generator) Generate(ctx context.Context, path string) (*Result, error) 
 		return nil, err
 	}
 	g.infof("using %s", p.origin)
+	for _, msg := range p.notes {
+		g.infof("%s", msg)
+	}
 	for _, msg := range p.ignored {
 		g.warnf("%s", msg)
 	}
+	g.checkName(path)
 	res := &Result{Path: path, Source: p.source, Origin: p.origin, Format: g.format(), Mode: g.mode()}
 
 	var data []byte
@@ -159,7 +163,11 @@ func (g *Generator) Generate(ctx context.Context, path string) (*Result, error) 
 		return nil, context.Cause(ctx)
 	}
 	if err := atomicfile.WriteFile(path, data, g.mode()); err != nil {
-		return nil, fmt.Errorf("writing the dockercfg: %w", err)
+		err = fmt.Errorf("writing the dockercfg: %w", err)
+		if h := writeHint(err); h != "" {
+			return nil, &hinted{err, h}
+		}
+		return nil, err
 	}
 	return res, nil
 }

@@ -39,6 +39,19 @@ func TestSourceFile(t *testing.T) {
 				g.File, e[projectkey.EnvKeyPath] = enc, keyFile
 			},
 			"--from-file and --key-path": func(g *generator.Generator, e env) { g.File, g.KeyPath = enc, keyFile },
+			// Both variables: $SHIPSEAL_KEY comes first, as for every
+			// command (docs/cli.md), with a warning only if they differ.
+			"SHIPSEAL_KEY and SHIPSEAL_KEY_PATH, the same key": func(g *generator.Generator, e env) {
+				g.File, e[projectkey.EnvKey], e[projectkey.EnvKeyPath] = enc, keyText, keyFile
+			},
+			"SHIPSEAL_KEY and SHIPSEAL_KEY_PATH, another key": func(g *generator.Generator, e env) {
+				other := filepath.Join(t.TempDir(), "other.aes")
+				otherKey, _ := testKey(t)
+				if err := os.WriteFile(other, otherKey.Encode(), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				g.File, e[projectkey.EnvKey], e[projectkey.EnvKeyPath] = enc, keyText, other
+			},
 			"the default file": func(g *generator.Generator, e env) {
 				encryptFile(t, g.DefaultFile, plain, key, v)
 				e[projectkey.EnvKey] = keyText
@@ -61,6 +74,10 @@ func TestSourceFile(t *testing.T) {
 				}
 				if !strings.Contains(l.String(), "encrypted dockercfg") || !strings.Contains(l.String(), key.Fingerprint()) {
 					t.Errorf("the log does not name the file and the key:\n%s", l)
+				}
+				differ := strings.HasSuffix(name, "another key")
+				if warned := strings.Contains(l.String(), "warning: $SHIPSEAL_KEY and $SHIPSEAL_KEY_PATH are both set, to different keys: using key "+key.Fingerprint()); warned != differ {
+					t.Errorf("warned about two keys: %v, want %v:\n%s", warned, differ, l)
 				}
 			})
 		}
@@ -96,6 +113,11 @@ func TestSourceEnv(t *testing.T) {
 		{"docker.io", dockercfg.DockerHubKey},
 		{"https://index.docker.io/v1/", dockercfg.DockerHubKey},
 		{"127.0.0.1:5000", "127.0.0.1:5000"},
+		// As docker login stores them: host and port, no scheme or path.
+		{"https://registry.example.com/v2/", "registry.example.com"},
+		{"http://Registry.Example.com:5000/team", "Registry.Example.com:5000"},
+		{"registry.example.com/v2", "registry.example.com"},
+		{"https://[::1]:5000/v2/", "[::1]:5000"},
 	} {
 		e := env{generator.EnvRegistry: c.registry, generator.EnvUsername: user, generator.EnvPassword: password, generator.EnvEmail: "ci@example.com"}
 		l := &logs{}
@@ -113,6 +135,10 @@ func TestSourceEnv(t *testing.T) {
 		data, _ := os.ReadFile(out)
 		if !strings.Contains(string(data), `"email": "ci@example.com"`) {
 			t.Errorf("%s: no email in\n%s", c.registry, data)
+		}
+		note := "info: $DOCKER_REGISTRY " + c.registry + " is written as " + c.key + ", the key docker login stores its credentials under\n"
+		if got := strings.Contains(l.String(), note); got != (c.key != c.registry) {
+			t.Errorf("%s: the log says how the registry was written: %v, want %v\n%s", c.registry, got, c.key != c.registry, l)
 		}
 	}
 }
@@ -229,7 +255,6 @@ func TestPrecedence(t *testing.T) {
 }
 
 func TestConflictsAndIncompleteConfiguration(t *testing.T) {
-	_, keyText := testKey(t)
 	enc := filepath.Join(t.TempDir(), "x.encrypted")
 	key, _ := testKey(t)
 	encryptFile(t, enc, []byte(authConfig(reg, user, password)), key, crypto.V2)
@@ -247,9 +272,6 @@ func TestConflictsAndIncompleteConfiguration(t *testing.T) {
 		}, []string{"$DOCKER_REGISTRY and $DOCKER_PASSWORD are set but $DOCKER_USERNAME is not"}},
 		{"email alone", func(g *generator.Generator, e env) { e[generator.EnvEmail] = "a@b.c" },
 			[]string{"$DOCKER_EMAIL is set", "$DOCKER_REGISTRY, $DOCKER_USERNAME and $DOCKER_PASSWORD are not"}},
-		{"both key variables", func(g *generator.Generator, e env) {
-			e[generator.EnvDockercfg], e[projectkey.EnvKey], e[projectkey.EnvKeyPath] = enc, keyText, "/k.aes"
-		}, []string{"$SHIPSEAL_KEY and $SHIPSEAL_KEY_PATH"}},
 		{"--from-file and --from-helper", func(g *generator.Generator, e env) { g.File, g.Helper = enc, "pass" },
 			[]string{"--from-file and --from-helper"}},
 		{"--source against --from-file", func(g *generator.Generator, e env) { g.File, g.Source = enc, generator.SourceEnv },
@@ -337,7 +359,7 @@ func TestFailuresWriteNothing(t *testing.T) {
 		}, generator.ErrInvalid},
 		{"colon in user name", func(g *generator.Generator, e env) {
 			e[generator.EnvRegistry], e[generator.EnvUsername], e[generator.EnvPassword] = reg, "a:b", password
-		}, generator.ErrConfig},
+		}, generator.ErrInvalid},
 		{"legacy cannot hold credsStore", func(g *generator.Generator, e env) {
 			e[generator.EnvAuthConfig] = `{"auths": {"` + reg + `": {"auth": "` + dockercfg.EncodeAuth(user, password) + `"}}, "psFormat": "x"}`
 			g.Format = dockercfg.FormatLegacy

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	configcredentials "github.com/docker/cli/cli/config/credentials"
 	"github.com/docker/docker-credential-helpers/client"
 	"github.com/docker/docker-credential-helpers/credentials"
 
@@ -85,6 +86,9 @@ type plan struct {
 	resolve func() (*Credentials, error)
 	// ignored lists the other configured sources, for warnings.
 	ignored []string
+	// notes say how the source's values were read (a registry written
+	// under another key), for the log.
+	notes []string
 }
 
 // cacheKey names the inputs without holding them.
@@ -292,13 +296,14 @@ func (g *Generator) planFile() (*plan, error) {
 		}
 		return nil, fmt.Errorf("cannot read %s: %w", what, err)
 	}
-	if g.KeyPath == "" && g.getenv(projectkey.EnvKey) != "" && g.getenv(projectkey.EnvKeyPath) != "" {
-		return nil, &configError{
-			msg:  fmt.Sprintf("both $%s and $%s are set: which key decrypts %s is ambiguous", projectkey.EnvKey, projectkey.EnvKeyPath, path),
-			hint: "unset one of them",
+	keys := projectkey.Finder{Path: g.KeyPath, Warnf: g.warnf}
+	if g.Getenv != nil {
+		keys.LookupEnv = func(name string) (string, bool) {
+			v := g.Getenv(name)
+			return v, v != ""
 		}
 	}
-	found, err := projectkey.Finder{Path: g.KeyPath, Getenv: g.getenv}.Find()
+	found, err := keys.Find()
 	if err != nil {
 		if errors.Is(err, projectkey.ErrNoKey) {
 			return nil, &hinted{fmt.Errorf("the encrypted dockercfg %s needs the project key: %w", path, err),
@@ -394,9 +399,10 @@ func (g *Generator) planEnv() (*plan, error) {
 		}
 	}
 	registry := strings.TrimSpace(vals[EnvRegistry])
-	key := registry
-	if dockercfg.Normalize(registry) == dockercfg.DockerHubKey {
-		key = dockercfg.DockerHubKey
+	key := registryKey(registry)
+	var notes []string
+	if key != registry {
+		notes = append(notes, fmt.Sprintf("$%s %s is written as %s, the key docker login stores its credentials under", EnvRegistry, registry, key))
 	}
 	origin := "$" + EnvRegistry + ", $" + EnvUsername + ", $" + EnvPassword
 	if vals[EnvEmail] != "" {
@@ -405,12 +411,14 @@ func (g *Generator) planEnv() (*plan, error) {
 	return &plan{
 		source: SourceEnv,
 		origin: origin,
+		notes:  notes,
 		inputs: [][]byte{[]byte(vals[EnvRegistry]), []byte(vals[EnvUsername]), []byte(vals[EnvPassword]), []byte(vals[EnvEmail])},
 		resolve: func() (*Credentials, error) {
 			if strings.Contains(vals[EnvUsername], ":") {
-				return nil, &configError{
-					msg:  "$" + EnvUsername + " holds a colon, which a dockercfg cannot represent",
-					hint: "registry user names cannot contain ':'; check the variable",
+				// Content, not configuration: exit 5 like any invalid dockercfg.
+				return nil, &hinted{
+					fmt.Errorf("$%s holds a colon, which a dockercfg cannot represent (docker splits its \"auth\" field, user:password, at the first colon): %w", EnvUsername, ErrInvalid),
+					"a registry user name cannot contain ':'; check that $" + EnvUsername + " holds only the user name, not user:password",
 				}
 			}
 			cfg := &dockercfg.Config{Format: dockercfg.FormatConfigJSON}
@@ -418,6 +426,18 @@ func (g *Generator) planEnv() (*plan, error) {
 			return &Credentials{Source: SourceEnv, Origin: origin, Config: cfg}, nil
 		},
 	}, nil
+}
+
+// registryKey is the key docker login stores a registry's credentials
+// under: https://index.docker.io/v1/ for any name of Docker Hub, otherwise
+// docker's credentials.ConvertToHostname, which keeps host and port and
+// drops a scheme and a path (https://registry.example.com/v2/ is
+// registry.example.com).
+func registryKey(registry string) string {
+	if dockercfg.Normalize(registry) == dockercfg.DockerHubKey {
+		return dockercfg.DockerHubKey
+	}
+	return configcredentials.ConvertToHostname(registry)
 }
 
 // Source 4: a credential helper.

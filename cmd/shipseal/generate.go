@@ -150,7 +150,11 @@ func generateError(s *streams, err error) error {
 		}
 		return exitError{code: code, msg: err.Error() + "; nothing was written"}
 	case errors.Is(err, generator.ErrInvalid):
-		return exitError{code: exitInvalid, msg: err.Error() + "; nothing was written"}
+		invalid := exitError{code: exitInvalid, msg: err.Error() + "; nothing was written"}
+		if h := generator.Hint(err); h != "" {
+			return withHint(invalid, "%s", h)
+		}
+		return invalid
 	case errors.Is(err, generator.ErrConfig):
 		err = usageError{err}
 	}
