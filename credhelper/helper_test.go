@@ -366,7 +366,7 @@ func TestErrorsAreOneLineWithoutSecrets(t *testing.T) {
 	}{
 		{"no key", func(f *fixture) {
 			f.seal(good, crypto.V2)
-			f.h.Keys = projectkey.Finder{Dir: f.dir, Getenv: func(string) string { return "" }}
+			f.h.Keys = projectkey.Finder{Dir: f.dir, LookupEnv: func(string) (string, bool) { return "", false }}
 			os.Remove(f.keyPath)
 		}, "no key found"},
 		{"malformed key", func(f *fixture) {

@@ -6,11 +6,14 @@
 package main
 
 import (
+	"fmt"
+	"os"
 	"runtime/debug"
 
 	"github.com/docker/docker-credential-helpers/credentials"
 
 	"github.com/shipseal/shipseal/credhelper"
+	"github.com/shipseal/shipseal/projectkey"
 )
 
 // version is set at build time with -ldflags "-X main.version=…"; otherwise
@@ -21,7 +24,14 @@ func main() {
 	credentials.Name = "docker-credential-shipseal"
 	credentials.Package = "github.com/shipseal/shipseal"
 	credentials.Version = versionString()
-	credentials.Serve(&credhelper.Helper{})
+	credentials.Serve(&credhelper.Helper{Keys: projectkey.Finder{Warnf: warnf}})
+}
+
+// warnf writes a warning to standard error, which docker does not show
+// but a person running the helper by hand sees; standard output is the
+// protocol's.
+func warnf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "%s: warning: %s\n", credentials.Name, fmt.Sprintf(format, args...))
 }
 
 func versionString() string {

@@ -249,3 +249,41 @@ func TestVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestBothKeyVariables: the helper finds the key as every shipseal command
+// does. With $SHIPSEAL_KEY and $SHIPSEAL_KEY_PATH both set, to different
+// keys, it uses $SHIPSEAL_KEY and warns on standard error, leaving standard
+// output to the protocol.
+func TestBothKeyVariables(t *testing.T) {
+	s := newSetup(t)
+	if err := client.Store(s.program(), &credentials.Credentials{ServerURL: "127.0.0.1:5000", Username: "robot", Secret: "s3cret-one"}); err != nil {
+		t.Fatal(err)
+	}
+	other, err := crypto.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherPath := filepath.Join(s.dir, "other.aes")
+	if err := os.WriteFile(otherPath, other.Encode(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	keyText := strings.TrimSpace(string(s.key.Encode()))
+	cmd := exec.Command(helperBin, "get")
+	cmd.Env = append(os.Environ(), "SHIPSEAL_DOCKERCFG="+s.store, "SHIPSEAL_KEY="+keyText, "SHIPSEAL_KEY_PATH="+otherPath)
+	cmd.Dir = s.dir
+	cmd.Stdin = strings.NewReader("127.0.0.1:5000")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("get: %v\n%s%s", err, out, stderr.String())
+	}
+	if !strings.Contains(string(out), `"Secret":"s3cret-one"`) {
+		t.Errorf("get answered %q", out)
+	}
+	want := "docker-credential-shipseal: warning: $SHIPSEAL_KEY and $SHIPSEAL_KEY_PATH are both set, to different keys: using key " +
+		s.key.Fingerprint() + " from $SHIPSEAL_KEY, not key " + other.Fingerprint() + " from " + otherPath + "; unset the one you do not mean\n"
+	if stderr.String() != want {
+		t.Errorf("stderr %q, want %q", stderr.String(), want)
+	}
+}

@@ -88,7 +88,7 @@ func exitCode(err error) int {
 		return exitUsage
 	case errors.As(err, &ce):
 		return exitInvalid
-	case errors.Is(err, projectkey.ErrNoKey), errors.Is(err, crypto.ErrInvalidKey):
+	case errors.Is(err, projectkey.ErrNoKey), errors.Is(err, crypto.ErrInvalidKey), errors.Is(err, projectkey.ErrUnreadable):
 		return exitKey
 	case errors.Is(err, crypto.ErrNotEncrypted), errors.Is(err, crypto.ErrUnsupportedVersion),
 		errors.Is(err, crypto.ErrWrongKey), errors.Is(err, crypto.ErrChecksum),
@@ -101,6 +101,11 @@ func exitCode(err error) int {
 // defaultHint gives advice for the errors every command can meet.
 func defaultHint(err error) string {
 	switch {
+	case errors.Is(err, projectkey.ErrEmptyEnv):
+		return "CI services withhold secrets from some builds (a pull request from a fork, say): " +
+			"give this build the secret, or unset the variable to use a key file"
+	case errors.Is(err, projectkey.ErrUnreadable):
+		return "make the key file a regular file readable by the user shipseal runs as"
 	case errors.Is(err, projectkey.ErrNoKey):
 		return "download the project's AES key from Codeship (Project Settings → General → AES Key) into codeship.aes, " +
 			"or point to it with --key-path or $SHIPSEAL_KEY_PATH; for a new project, create one with `shipseal keygen`"

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"os"
 
 	"github.com/shipseal/shipseal/projectkey"
 	"github.com/spf13/pflag"
@@ -9,17 +10,41 @@ import (
 
 // keyOptions is the --key-path flag shared by every command that needs the
 // project key.
-type keyOptions struct{ path string }
+type keyOptions struct {
+	path string
+
+	// The first find's answer, kept so that a command asking again (once
+	// per file) warns once and reads the key once.
+	looked bool
+	found  *projectkey.Found
+	err    error
+}
 
 func (k *keyOptions) register(fs *pflag.FlagSet) {
 	fs.StringVar(&k.path, "key-path", "", "the project key file (default: $SHIPSEAL_KEY, $SHIPSEAL_KEY_PATH, ./codeship.aes, then codeship.aes at the git root)")
 }
 
+// find looks the key up by the rule of every command (docs/cli.md, "The
+// key"). Its one warning goes to the process's standard error, which is
+// execute's stderr for main and the testscripts.
 func (k *keyOptions) find() (*projectkey.Found, error) {
-	found, err := projectkey.Finder{Path: k.path}.Find()
+	if !k.looked {
+		k.looked = true
+		k.found, k.err = projectkey.Finder{
+			Path:  k.path,
+			Warnf: func(format string, args ...any) { warnf(os.Stderr, format, args...) },
+		}.Find()
+		k.err = keyHint(k.err)
+	}
+	return k.found, k.err
+}
+
+// keyHint gives the advice for a malformed $SHIPSEAL_KEY, which the
+// default one (about a key file) does not fit.
+func keyHint(err error) error {
 	if errors.Is(err, projectkey.ErrEnvKey) {
-		return nil, withHint(err, "$%s must hold the base64 text of a 32-byte key, exactly as Codeship's project settings give it "+
+		return withHint(err, "$%s must hold the base64 text of a 32-byte key, exactly as Codeship's project settings give it "+
 			"(a key file's content, not its path: a path goes in $%s)", projectkey.EnvKey, projectkey.EnvKeyPath)
 	}
-	return found, err
+	return err
 }

@@ -20,9 +20,10 @@ func TestScript(t *testing.T) {
 		Dir:                 "testdata",
 		RequireExplicitExec: true,
 		Setup: func(e *testscript.Env) error {
-			// Keys from the environment would leak into every scenario.
-			e.Setenv("SHIPSEAL_KEY", "")
-			e.Setenv("SHIPSEAL_KEY_PATH", "")
+			// testscript starts from an empty environment, so no key
+			// variable leaks in from the developer's; a scenario sets
+			// $SHIPSEAL_KEY or $SHIPSEAL_KEY_PATH itself, and leaves them
+			// set but empty afterwards, which counts as unset.
 			e.Setenv("VECTORS", vectorsDir(t))
 			return nil
 		},
