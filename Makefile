@@ -47,12 +47,14 @@ lint:
 
 # The generator's FROM-scratch image (docs/generator.md): a static binary,
 # nothing pulled. IMAGE names the tag. The image must stay under 10 MB.
+# REVISION is the commit, or "unknown" outside git or before the first
+# commit (where a plain `git rev-parse HEAD` prints "HEAD" and fails).
 IMAGE ?= shipseal
+REVISION  = $(shell git rev-parse --verify -q HEAD 2>/dev/null || echo unknown)
 .PHONY: image
 image:
 	CGO_ENABLED=0 GOOS=linux $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/image/shipseal ./cmd/shipseal
-	docker build --build-arg VERSION=$(VERSION) \
-	  --build-arg REVISION=$$(git rev-parse HEAD 2>/dev/null || echo unknown) -t $(IMAGE) .
+	docker build --build-arg VERSION=$(VERSION) --build-arg REVISION=$(REVISION) -t $(IMAGE) .
 
 clean:
 	rm -rf $(BIN)

@@ -384,7 +384,7 @@ func stickyDir(t *testing.T) string {
 	}
 	dir := filepath.Join(t.TempDir(), "tmp")
 	require.NoError(t, os.Mkdir(dir, 0o755))
-	require.NoError(t, os.Chmod(dir, 0o1777|fs.ModeSticky))
+	require.NoError(t, os.Chmod(dir, 0o777|fs.ModeSticky))
 	st, err := os.Stat(dir)
 	require.NoError(t, err)
 	require.NotZero(t, st.Mode()&fs.ModeSticky)

@@ -253,14 +253,14 @@ func TestImageWritesToEveryKindOfMount(t *testing.T) {
 	})
 	t.Run("world-writable like /tmp", func(t *testing.T) {
 		dir := t.TempDir()
-		os.Chmod(dir, 0o1777)
+		os.Chmod(dir, 0o777|os.ModeSticky) // os.Chmod ignores a numeric 0o1000
 		args := append([]string{"run", "--rm", "-v", dir + ":/opt/data"}, genEnvArgs(vars)...)
 		genMustDocker(t, append(args, image, "/opt/data/dockercfg")...)
 		genCheckFile(t, filepath.Join(dir, "dockercfg"), "registry.example.com", "ci", "pw-mount-test")
 	})
 	t.Run("world-writable, as nobody", func(t *testing.T) {
 		dir := t.TempDir()
-		os.Chmod(dir, 0o1777)
+		os.Chmod(dir, 0o777|os.ModeSticky) // os.Chmod ignores a numeric 0o1000
 		args := append([]string{"run", "--rm", "--user", "65534:65534", "-v", dir + ":/opt/data"}, genEnvArgs(vars)...)
 		genMustDocker(t, append(args, image, "/opt/data/dockercfg")...)
 		genCheckFile(t, filepath.Join(dir, "dockercfg"), "registry.example.com", "ci", "pw-mount-test")
@@ -434,4 +434,115 @@ func TestImageRunTime(t *testing.T) {
 	t.Logf("docker run to a written file, %d runs: min %s, median %s, max %s", runs, lo, med, hi)
 	lo, med, hi = measure("run", "--rm", "--entrypoint", "/shipseal", image, "version")
 	t.Logf("docker run of the same image printing its version (the engine's share): min %s, median %s, max %s", lo, med, hi)
+}
+
+// `make image` in a git repository without commits (a fresh `git init` of
+// an unpacked release): the revision label says "unknown".
+func TestImageBuildsWithoutCommits(t *testing.T) {
+	e2etest.Docker(t)
+	e2etest.LookPath(t, "make", "apt-get install make")
+	e2etest.LookPath(t, "git", "apt-get install git")
+	src := t.TempDir()
+	// The committed tree, so that other work in the checkout cannot break
+	// the build.
+	archive := exec.Command("sh", "-c", `git -C "$1" archive HEAD | tar -x -C "$2"`, "sh", genRepoRoot(t), src)
+	if out, err := archive.CombinedOutput(); err != nil {
+		t.Fatalf("git archive: %v\n%s", err, out)
+	}
+	if out, err := exec.Command("git", "init", "-q", src).CombinedOutput(); err != nil {
+		t.Fatalf("git init: %v\n%s", err, out)
+	}
+	const tag = "shipseal-e2e-generator-norev:test"
+	t.Cleanup(func() { exec.Command("docker", "rmi", "-f", tag).Run() })
+	cmd := exec.Command("make", "image", "IMAGE="+tag)
+	cmd.Dir = src
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("make image without commits: %v\n%s", err, out)
+	}
+	labels := genMustDocker(t, "image", "inspect", "-f",
+		`{{index .Config.Labels "org.opencontainers.image.revision"}} {{index .Config.Labels "org.opencontainers.image.version"}}`, tag)
+	if got := strings.TrimSpace(labels); got != "unknown dev" {
+		t.Errorf("revision and version labels %q, want \"unknown dev\"", got)
+	}
+}
+
+// The volume misconfigurations a dockercfg_service meets end with the fix,
+// in the real image: a read-only mount, --user on a root-owned directory,
+// a root run's stale file in a sticky directory, and a link another user
+// planted there (not followed by the image's root).
+func TestImageWriteProblemsSayWhatToDo(t *testing.T) {
+	image := genImage(t)
+	if os.Geteuid() != 0 {
+		t.Skip("skipping: needs the test to own directories and links as root")
+	}
+	vars := map[string]string{"DOCKER_REGISTRY": "registry.example.com", "DOCKER_USERNAME": "ci", "DOCKER_PASSWORD": "pw-hint-test"}
+	run := func(t *testing.T, dir string, extra ...string) string {
+		t.Helper()
+		args := append([]string{"run", "--rm"}, extra...)
+		args = append(append(args, genEnvArgs(vars)...), image, "/opt/data/dockercfg")
+		_, stderr, code := genDocker(t, args...)
+		if code != 1 {
+			t.Errorf("exit %d, want 1; stderr:\n%s", code, stderr)
+		}
+		if strings.Contains(stderr, "pw-hint-test") {
+			t.Errorf("the password is in the log:\n%s", stderr)
+		}
+		return stderr
+	}
+	want := func(t *testing.T, stderr string, lines ...string) {
+		t.Helper()
+		for _, l := range lines {
+			if !strings.Contains(stderr, l+"\n") {
+				t.Errorf("stderr lacks %q:\n%s", l, stderr)
+			}
+		}
+	}
+
+	t.Run("read-only mount", func(t *testing.T) {
+		dir := t.TempDir()
+		os.Chmod(dir, 0o755)
+		stderr := run(t, dir, "-v", dir+":/opt/data:ro")
+		want(t, stderr,
+			"shipseal: error: writing the dockercfg: cannot create a file in /opt/data: read-only file system",
+			"shipseal: hint: /opt/data is mounted read-only: drop :ro from the -v mount")
+	})
+	t.Run("--user on a root-owned directory", func(t *testing.T) {
+		dir := t.TempDir()
+		os.Chmod(dir, 0o755)
+		stderr := run(t, dir, "--user", "1000", "-v", dir+":/opt/data")
+		want(t, stderr, "shipseal: hint: /opt/data belongs to uid 0 and this runs as uid 1000: run the image as its default user (root), or chown the directory")
+		if names := genDirNames(t, dir); len(names) != 0 {
+			t.Errorf("the failed run wrote %q", names)
+		}
+	})
+	t.Run("stale root-owned file in a sticky directory", func(t *testing.T) {
+		dir := t.TempDir()
+		os.Chmod(dir, 0o777|os.ModeSticky) // os.Chmod ignores a numeric 0o1000
+		os.WriteFile(filepath.Join(dir, "dockercfg"), []byte("stale"), 0o600)
+		stderr := run(t, dir, "--user", "65534:65534", "-v", dir+":/opt/data")
+		want(t, stderr,
+			"shipseal: error: writing the dockercfg: writing /opt/data/dockercfg: operation not permitted",
+			"shipseal: hint: /opt/data/dockercfg exists and belongs to uid 0 in a sticky directory: remove it, or use another path")
+		if got := string(mustRead(t, filepath.Join(dir, "dockercfg"))); got != "stale" {
+			t.Errorf("the file changed: %q", got)
+		}
+	})
+	t.Run("another user's link in a sticky directory", func(t *testing.T) {
+		dir := t.TempDir()
+		os.Chmod(dir, 0o777|os.ModeSticky) // os.Chmod ignores a numeric 0o1000
+		evil := filepath.Join(dir, "evil")
+		os.Mkdir(evil, 0o777)
+		os.Chown(evil, 1000, 1000)
+		link := filepath.Join(dir, "dockercfg")
+		if err := os.Symlink("/opt/data/evil/grab", link); err != nil {
+			t.Fatal(err)
+		}
+		os.Lchown(link, 1000, 1000)
+		stderr := run(t, dir, "-v", dir+":/opt/data")
+		want(t, stderr,
+			"shipseal: error: writing the dockercfg: not following the symbolic link /opt/data/dockercfg: it belongs to uid 1000, in /opt/data, a sticky directory anyone can write to")
+		if names := genDirNames(t, evil); len(names) != 0 {
+			t.Errorf("the credentials were written through the link: %q", names)
+		}
+	})
 }
