@@ -96,15 +96,21 @@ func runEncrypt(ctx context.Context, s *streams, opts *encryptOptions, args []st
 		defer sp.Close()
 		src = sp
 	}
-	if !opts.noValidate {
-		if src == nil {
-			in, err = validateStream(s, inName, in, vopts)
-		} else {
-			err = validateSeeker(s, inName, src, vopts)
-		}
-		if err != nil {
-			return err
-		}
+	gate := encryptGate{in: inName, out: outName, opts: vopts, noValidate: opts.noValidate}
+	var guard *headerGuard
+	switch {
+	case src != nil:
+		err = validateSeeker(s, gate, src)
+	case opts.noValidate:
+		// Nothing is read before the output exists: the header is
+		// checked as the stream goes by.
+		guard = &headerGuard{r: in, gate: gate}
+		in = guard
+	default:
+		in, err = validateStream(s, gate, in)
+	}
+	if err != nil {
+		return err
 	}
 
 	out, err := openOutput(s, outName, 0o644)
@@ -121,6 +127,9 @@ func runEncrypt(ctx context.Context, s *streams, opts *encryptOptions, args []st
 		pin, done := withProgress(s, in, streamSize(s, file), "encrypt")
 		err = encryptStream(out, interruptible(ctx, pin), found.Key, wopts)
 		done()
+	}
+	if guard != nil && guard.err != nil {
+		return guard.err
 	}
 	if err != nil {
 		return fmt.Errorf("encrypting %s: %w", displayName(inName), err)
@@ -155,6 +164,49 @@ func isRegular(f *os.File) bool {
 	return err == nil && st.Mode().IsRegular()
 }
 
+// refuseEncrypted refuses data that starts with a "codeship:vN" line. It
+// is unambiguous, whatever the name and even with --no-validate: no
+// plaintext starts so, and a file sealed twice decrypts on Codeship to
+// ciphertext. Swapped arguments ("jet decrypt env.encrypted env" typed as
+// encrypt) end here.
+func (g encryptGate) refuseEncrypted(data []byte) error {
+	h := versionHeader(data)
+	if h == "" {
+		return nil
+	}
+	return withHint(contentError{fmt.Errorf("%s is already encrypted (%s): did you mean `%s`?", displayName(g.in), h, g.decryptCommand())},
+		"a file is encrypted once: encrypting it again would make Codeship decrypt it to ciphertext")
+}
+
+// decryptCommand is the command that the user who swapped encrypt for
+// decrypt meant.
+func (g encryptGate) decryptCommand() string {
+	c := "shipseal decrypt"
+	switch {
+	case g.in != stdio:
+		c += " " + quoteArg(g.in)
+	case g.out != stdio:
+		c += " -"
+	}
+	if g.out != stdio {
+		c += " " + quoteArg(g.out)
+	}
+	return c
+}
+
+// versionHeader returns the "codeship:vN" first line of data, if it has
+// one (after blank lines), or "".
+func versionHeader(data []byte) string {
+	t := bytes.TrimLeft(data, " \t\r\n")
+	line, _, _ := bytes.Cut(t, []byte("\n"))
+	line = bytes.TrimRight(line, " \t\r")
+	v, ok := bytes.CutPrefix(line, []byte("codeship:v"))
+	if !ok || len(v) == 0 || len(v) > 4 || len(bytes.Trim(v, "0123456789")) > 0 {
+		return ""
+	}
+	return string(line)
+}
+
 func displayName(name string) string {
 	if name == stdio {
 		return "standard input"
@@ -162,43 +214,101 @@ func displayName(name string) string {
 	return name
 }
 
-// validateSeeker validates a seekable input if it is small enough, then
-// rewinds it.
-func validateSeeker(s *streams, name string, src io.ReadSeeker, vopts validate.Options) error {
-	head, err := io.ReadAll(io.LimitReader(src, validateLimit+1))
+// encryptGate is what encrypt checks its input against before sealing it.
+type encryptGate struct {
+	in, out    string // the input and output names, for messages
+	opts       validate.Options
+	noValidate bool // only the codeship: header check
+}
+
+// headerLimit is how much of the input --no-validate reads to look for a
+// "codeship:vN" header: enough for the header after blank lines.
+const headerLimit = 512
+
+// limit is how much of the input the gate reads.
+func (g encryptGate) limit() int64 {
+	if g.noValidate {
+		return headerLimit
+	}
+	return validateLimit + 1
+}
+
+// headerGuard passes a stream through, but first reads its start and
+// fails with the gate's error if that is a "codeship:vN" header: nothing
+// reaches the output before that is known.
+type headerGuard struct {
+	r    io.Reader
+	gate encryptGate
+	done bool
+	err  error // the gate's
+}
+
+func (h *headerGuard) Read(p []byte) (int, error) {
+	if !h.done {
+		h.done = true
+		head := make([]byte, headerLimit)
+		n, err := io.ReadFull(h.r, head)
+		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+			h.r = io.MultiReader(bytes.NewReader(head[:n]), &failedReader{err})
+		} else if h.err = h.gate.refuseEncrypted(head[:n]); h.err == nil {
+			h.r = io.MultiReader(bytes.NewReader(head[:n]), h.r)
+		}
+	}
+	if h.err != nil {
+		return 0, h.err
+	}
+	return h.r.Read(p)
+}
+
+// failedReader returns the error a read already met.
+type failedReader struct{ err error }
+
+func (f *failedReader) Read([]byte) (int, error) { return 0, f.err }
+
+// validateSeeker validates the start of a seekable input, then rewinds it.
+func validateSeeker(s *streams, g encryptGate, src io.ReadSeeker) error {
+	head, err := io.ReadAll(io.LimitReader(src, g.limit()))
 	if err != nil {
-		return inputError(displayName(name), err)
+		return inputError(displayName(g.in), err)
 	}
 	if _, err := src.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	return refuseInvalid(s, name, head, vopts)
+	return g.check(s, head)
 }
 
 // validateStream validates the start of a stream and returns a reader that
 // still yields all of it.
-func validateStream(s *streams, name string, in io.Reader, vopts validate.Options) (io.Reader, error) {
-	head, err := io.ReadAll(io.LimitReader(in, validateLimit+1))
+func validateStream(s *streams, g encryptGate, in io.Reader) (io.Reader, error) {
+	head, err := io.ReadAll(io.LimitReader(in, g.limit()))
 	if err != nil {
-		return nil, inputError(displayName(name), err)
+		return nil, inputError(displayName(g.in), err)
 	}
-	if err := refuseInvalid(s, name, head, vopts); err != nil {
+	if err := g.check(s, head); err != nil {
 		return nil, err
 	}
 	return io.MultiReader(bytes.NewReader(head), in), nil
 }
 
-// refuseInvalid is encrypt's gate: a broken dockercfg or env file, or an
-// already encrypted file, is never sealed.
-func refuseInvalid(s *streams, name string, data []byte, vopts validate.Options) error {
-	if len(data) > validateLimit {
+// check is encrypt's gate: an encrypted file, or a broken dockercfg or env
+// file, is never sealed. data is the start of the input: all of it unless
+// it is larger than the gate's limit.
+func (g encryptGate) check(s *streams, data []byte) error {
+	name := g.in
+	if err := g.refuseEncrypted(data); err != nil {
+		return err
+	}
+	if g.noValidate || len(data) > validateLimit {
 		return nil
 	}
-	if validate.IsEncrypted(data) && validate.KindFromName(name) != validate.Env {
-		return withHint(contentError{fmt.Errorf("%s is already encrypted", displayName(name))},
-			"encrypting it again would make Codeship decrypt it to ciphertext; pass --no-validate if this is really what you want")
+	// Nothing but base64 is a v1 file, or (rarely) an env file of bare
+	// names to inherit, such as "HOME\nPATH\nUSER\nTERM\nLANG\nHOST":
+	// refused whatever the name, with a way out.
+	if validate.IsEncrypted(data) {
+		return withHint(contentError{fmt.Errorf("%s looks already encrypted (v1: it is nothing but base64): did you mean `%s`?", displayName(name), g.decryptCommand())},
+			"encrypting it again would make Codeship decrypt it to ciphertext; if it really is plaintext, pass --no-validate to encrypt it as it is")
 	}
-	r := validate.Plain(displayName(name), data, vopts, nil)
+	r := validate.Plain(displayName(name), data, g.opts, nil)
 	if r.Kind == string(validate.Unknown) {
 		return nil
 	}
