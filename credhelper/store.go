@@ -126,7 +126,7 @@ func parse(plain []byte, key *crypto.Key) (*dockercfg.Config, error) {
 		if d.WrongKey {
 			return nil, errWrongKey
 		}
-		msg := d.Code + ": " + r.Source.Mask(d.Message)
+		msg := d.Code + ": " + r.Message(d)
 		if d.Pos.Line > 0 {
 			msg = d.Pos.String() + ": " + msg
 		}

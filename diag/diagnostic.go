@@ -52,7 +52,8 @@ type Diagnostic struct {
 	Code     string
 	Severity Severity
 	Pos      Position
-	// Message is one lower-case line saying what is wrong.
+	// Message is one lower-case line saying what is wrong. It is not
+	// masked: show it with Source.MaskMessage (the printers do).
 	Message string
 	// Hint says how to fix it.
 	Hint string
@@ -60,14 +61,37 @@ type Diagnostic struct {
 	// what was encrypted: the key is probably wrong. Commands exit with
 	// code 4 instead of 5 when such a diagnostic is an error.
 	WrongKey bool
+
+	// made is how Errorf or Warnf made Message and Hint, or nil.
+	made *made
 }
 
-// Errorf returns an error diagnostic at pos.
+// made records what Errorf and Warnf were given: the format is shipseal's
+// own words and the args what it quotes from the file, so that masking
+// looks for secrets in the args only. The message and hint they made are
+// kept to tell whether someone changed them since.
+type made struct {
+	format        string
+	args          []any
+	message, hint string
+}
+
+// Errorf returns an error diagnostic at pos. format is shipseal's own
+// words (a constant, as go vet checks) and args what it quotes from the
+// file: shown, only the args are masked, so that a secret that is also a
+// common word ("docker") leaves the sentence around it alone. hint is
+// shown as it is: it must never quote the file's content.
 func Errorf(code string, pos Position, hint, format string, args ...any) Diagnostic {
-	return Diagnostic{Code: code, Severity: Error, Pos: pos, Hint: hint, Message: fmt.Sprintf(format, args...)}
+	return newf(code, Error, pos, hint, format, args)
 }
 
-// Warnf returns a warning diagnostic at pos.
+// Warnf returns a warning diagnostic at pos; see Errorf.
 func Warnf(code string, pos Position, hint, format string, args ...any) Diagnostic {
-	return Diagnostic{Code: code, Severity: Warning, Pos: pos, Hint: hint, Message: fmt.Sprintf(format, args...)}
+	return newf(code, Warning, pos, hint, format, args)
+}
+
+func newf(code string, sev Severity, pos Position, hint, format string, args []any) Diagnostic {
+	msg := fmt.Sprintf(format, args...)
+	return Diagnostic{Code: code, Severity: sev, Pos: pos, Hint: hint, Message: msg,
+		made: &made{format: format, args: args, message: msg, hint: hint}}
 }

@@ -3,7 +3,11 @@
 // that renders them as text or JSON.
 //
 // Secret masking happens here and nowhere else: a validator marks the byte
-// ranges of secret values on its Source, and every excerpt and message that
-// leaves this package goes through Source.Mask, so no diagnostic can print a
-// secret even if a validator's message accidentally quotes one.
+// ranges of secret values on its Source, excerpts show them as ****, and
+// whatever a message quotes from the file (the arguments of Errorf and
+// Warnf) goes through Source.Mask, which hides every whole occurrence of a
+// secret value, so no diagnostic can print a secret even if a validator's
+// message accidentally quotes one. A message's own words and its hint are
+// shipseal's and are shown as they are: a password that is also a word of
+// them ("docker", "pass") neither garbles them nor shows where it is.
 package diag

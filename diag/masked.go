@@ -3,8 +3,9 @@ package diag
 import "bytes"
 
 // Masked returns the whole content with every secret span replaced by
-// Mask, and every known secret value elsewhere masked too. It is what a
-// reviewer may see (shipseal textconv).
+// Mask, and every whole occurrence of a known secret value elsewhere
+// masked too (see Mask), so that registry and variable names stay as they
+// are. It is what a reviewer may see (shipseal textconv).
 func (s *Source) Masked() []byte {
 	s.prepare()
 	var out bytes.Buffer

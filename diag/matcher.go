@@ -5,7 +5,8 @@ import (
 	"strings"
 )
 
-// matcher finds secret values in text. A 1 MiB config holds tens of
+// matcher finds whole occurrences of secret values in text (see replace).
+// A 1 MiB config holds tens of
 // thousands of them (each auth, its decoded user:password and password),
 // and a report of thousands of diagnostics masks every message: a search
 // for each value in each message would be quadratic. The matcher looks at
@@ -50,32 +51,54 @@ func prefix(s string) (p [minMaskLen]byte) {
 	return p
 }
 
-// longest returns the length of the longest value that text starts with,
-// or 0. text is at least minMaskLen bytes long.
-func (m *matcher) longest(text string) int {
-	r, ok := m.byPrefix[prefix(text)]
+// longest returns the length of the longest value that text[i:] starts
+// with and that ends at a word boundary (see bounded), or 0. text[i:] is at
+// least minMaskLen bytes long.
+func (m *matcher) longest(text string, i int) int {
+	r, ok := m.byPrefix[prefix(text[i:])]
 	if !ok {
 		return 0
 	}
-	// values[lo:hi] all start with text[:d]; sorted, the one that is
-	// text[:d] itself, if any, comes first.
+	// values[lo:hi] all start with text[i:i+d]; sorted, the one that is
+	// text[i:i+d] itself, if any, comes first.
 	lo, hi, best := int(r.lo), int(r.hi), 0
 	for d := minMaskLen; ; d++ {
 		if len(m.values[lo]) == d {
-			best = d
+			if bounded(text, i+d) {
+				best = d
+			}
 			lo++
 		}
-		if lo == hi || d == len(text) {
+		if lo == hi || i+d == len(text) {
 			return best
 		}
 		// The rest are longer than d: keep those with text's byte at d.
-		c := text[d]
+		c := text[i+d]
 		lo += search(m.values[lo:hi], func(v string) bool { return v[d] >= c })
 		hi = lo + search(m.values[lo:hi], func(v string) bool { return v[d] > c })
 		if lo == hi {
 			return best
 		}
 	}
+}
+
+// wordBytes are the bytes that words are made of: letters, digits, _ . -
+// and the bytes of multi-byte characters. A registry
+// (registry.example.com), a field name (password) and a variable name
+// (DB_PASSWORD) are each one word.
+var wordBytes = func() (w [256]bool) {
+	for c := range 256 {
+		w[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			c == '_' || c == '.' || c == '-' || c >= 0x80
+	}
+	return w
+}()
+
+// bounded reports whether text can be cut at i without cutting a word in
+// two: i is at an end of text, or one of the bytes on either side of it is
+// not a word byte.
+func bounded(text string, i int) bool {
+	return i == 0 || i == len(text) || !wordBytes[text[i-1]] || !wordBytes[text[i]]
 }
 
 // search returns the first i at which f(values[i]) is true; f is false,
@@ -93,9 +116,12 @@ func search(values []string, f func(string) bool) int {
 	return lo
 }
 
-// replace returns text with every stretch that secret values cover
-// replaced by Mask. Overlapping values make one stretch; two that only
-// touch make two.
+// replace returns text with every whole occurrence of a secret value
+// replaced by Mask: one that does not cut a word of text in two. A secret
+// inside a longer word is not one ("pass" in "password", "registry" in
+// "registry.example.com"): masking it would garble the text and, by
+// where the Mask stands, tell the secret. Overlapping occurrences make
+// one stretch; two that only touch make two.
 func (m *matcher) replace(text string) string {
 	if len(m.values) == 0 {
 		return text
@@ -104,10 +130,10 @@ func (m *matcher) replace(text string) string {
 	at := 0            // text[:at] is written
 	start, end := 0, 0 // the stretch being covered, if end > 0
 	for i := 0; i+minMaskLen <= len(text); i++ {
-		if pair := uint(text[i])<<8 | uint(text[i+1]); m.pairs[pair/64]&(1<<(pair%64)) == 0 {
+		if pair := uint(text[i])<<8 | uint(text[i+1]); m.pairs[pair/64]&(1<<(pair%64)) == 0 || !bounded(text, i) {
 			continue
 		}
-		n := m.longest(text[i:])
+		n := m.longest(text, i)
 		if n == 0 {
 			continue
 		}

@@ -14,7 +14,8 @@ import (
 //	    ^
 //	  hint: how to fix it
 //
-// Every line goes through the report's mask.
+// Excerpts and what messages quote from the file are masked (see
+// Source.MaskMessage); notes are masked whole.
 func WriteText(w io.Writer, reports []*Report) error {
 	var b strings.Builder
 	for _, r := range reports {
@@ -26,14 +27,14 @@ func WriteText(w io.Writer, reports []*Report) error {
 			if d.Pos.Line > 0 {
 				loc += ":" + d.Pos.String()
 			}
-			fmt.Fprintf(&b, "%s: %s %s: %s\n", loc, d.Severity, d.Code, r.mask(d.Message))
+			fmt.Fprintf(&b, "%s: %s %s: %s\n", loc, d.Severity, d.Code, r.Message(d))
 			if r.Source != nil {
 				for _, l := range r.Source.Excerpt(d.Pos) {
 					fmt.Fprintf(&b, "    %s\n", l)
 				}
 			}
 			if d.Hint != "" {
-				fmt.Fprintf(&b, "  hint: %s\n", r.mask(d.Hint))
+				fmt.Fprintf(&b, "  hint: %s\n", r.Hint(d))
 			}
 		}
 	}
@@ -78,7 +79,7 @@ func (r *Report) JSON() JSONReport {
 	}
 	for _, d := range r.Diagnostics {
 		jd := JSONDiagnostic{Code: d.Code, Severity: d.Severity, Line: d.Pos.Line, Column: d.Pos.Column,
-			Offset: d.Pos.Offset, Message: r.mask(d.Message), Hint: r.mask(d.Hint), WrongKey: d.WrongKey}
+			Offset: d.Pos.Offset, Message: r.Message(d), Hint: r.Hint(d), WrongKey: d.WrongKey}
 		if r.Source != nil {
 			jd.Excerpt = r.Source.Excerpt(d.Pos)
 		}

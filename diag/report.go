@@ -67,3 +67,10 @@ func (r *Report) mask(text string) string {
 	}
 	return r.Source.Mask(text)
 }
+
+// Message returns d's message with what it quotes from the file masked
+// (see Source.MaskMessage).
+func (r *Report) Message(d Diagnostic) string { return r.Source.MaskMessage(d) }
+
+// Hint returns d's hint as it may be shown (see Source.MaskHint).
+func (r *Report) Hint(d Diagnostic) string { return r.Source.MaskHint(d) }

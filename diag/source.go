@@ -2,6 +2,9 @@ package diag
 
 import (
 	"bytes"
+	"fmt"
+	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -10,9 +13,11 @@ import (
 // Mask is what every secret is replaced with.
 const Mask = "****"
 
-// minMaskLen is the shortest secret that Source.Mask looks for inside free
-// text: shorter values ("a", "1") would mask innocent words while their
-// excerpt spans are still masked by position.
+// minMaskLen is the shortest secret that Source.Mask looks for away from
+// its place in the file. A password of one or two bytes ("1", "ci") is
+// masked where it stands, by position, but not wherever the same token
+// shows: that would mask every such number or word around it, and the
+// Masks would point at it.
 const minMaskLen = 3
 
 // Source is the text of a file being validated, with the byte ranges that
@@ -48,7 +53,7 @@ func (s *Source) Name() string { return s.name }
 func (s *Source) Data() []byte { return s.data }
 
 // MarkSecret records that data[start:end] is a secret value. Excerpts show
-// it as Mask, and messages that contain it have it replaced.
+// it as Mask, and what quotes it elsewhere (see Mask) has it replaced.
 func (s *Source) MarkSecret(start, end int) {
 	if start < 0 {
 		start = 0
@@ -121,8 +126,15 @@ func (s *Source) prepare() {
 	s.ready = true
 }
 
-// Mask replaces every known secret value in text with Mask. Where secret
-// values overlap in text, the whole stretch they cover becomes one Mask.
+// Mask replaces every whole occurrence of a known secret value in text
+// with Mask: one that does not start or end inside a word (a run of
+// letters, digits, _ . - and non-ASCII bytes), so that the password "pass"
+// leaves "password" alone and the password "registry" leaves
+// "registry.example.com" alone. Where secret values overlap in text, the
+// whole stretch they cover becomes one Mask.
+//
+// Mask is for text that may quote the file anywhere; a diagnostic's own
+// words are not masked (see MaskMessage).
 func (s *Source) Mask(text string) string {
 	s.prepare()
 	return s.match.replace(text)
@@ -256,4 +268,72 @@ func escapeByte(b []byte) string {
 		out.WriteByte(hex[c&0xf])
 	}
 	return out.String()
+}
+
+// MaskMessage returns d's message as it may be shown. For a diagnostic
+// made by Errorf or Warnf, whose words are shipseal's own, only what it
+// quotes (its string, []byte and error arguments) is masked; any other
+// message, or one changed since, is masked whole (see Mask). A nil Source
+// has no secrets.
+func (s *Source) MaskMessage(d Diagnostic) string {
+	m := d.made
+	if s == nil {
+		return d.Message
+	}
+	if m == nil || m.message != d.Message {
+		return s.Mask(d.Message)
+	}
+	var args []any
+	for i, a := range m.args {
+		masked, ok := s.maskArg(a)
+		if !ok {
+			continue
+		}
+		if args == nil {
+			args = slices.Clone(m.args)
+		}
+		args[i] = masked
+	}
+	if args == nil {
+		return d.Message
+	}
+	return fmt.Sprintf(m.format, args...)
+}
+
+// MaskHint returns d's hint as it may be shown: as it is when Errorf or
+// Warnf made it (a hint never quotes the file), else masked whole.
+func (s *Source) MaskHint(d Diagnostic) string {
+	if s == nil || d.Hint == "" || d.made != nil && d.made.hint == d.Hint {
+		return d.Hint
+	}
+	return s.Mask(d.Hint)
+}
+
+// maskArg returns a, quoted from the file, with secrets masked, and
+// whether that changed it. Strings, byte slices and errors may quote the
+// file; other values (numbers, positions, shipseal's own Stringers such
+// as a dialect or a key's fingerprint) are shipseal's.
+func (s *Source) maskArg(a any) (any, bool) {
+	var text string
+	switch a := a.(type) {
+	case string:
+		text = a
+	case []byte:
+		text = string(a)
+	case error:
+		text = a.Error()
+	case fmt.Stringer:
+		return a, false
+	default:
+		v := reflect.ValueOf(a)
+		if v.Kind() != reflect.String {
+			return a, false
+		}
+		text = v.String()
+	}
+	masked := s.Mask(text)
+	if masked == text {
+		return a, false
+	}
+	return masked, true
 }

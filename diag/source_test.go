@@ -18,16 +18,29 @@ func TestMask(t *testing.T) {
 		// A secret that holds another is masked whole.
 		{[]string{"pass", "user:pass"}, `"user:pass" or "pass"`, `"****" or "****"`},
 		// Overlapping secrets hide the whole stretch, not a piece of it.
-		{[]string{"bcdef", "abc"}, "xabcdefy", "x****y"},
-		{[]string{"aaa"}, "aaaa", "****"},
+		{[]string{"abc de", "de fg"}, "x abc de fg y", "x **** y"},
 		// Secrets that only touch are two.
-		{[]string{"abc"}, "abcabc", "********"},
+		{[]string{"abc"}, "abc:abc", "****:****"},
 		// Many secrets with a common prefix: the longest that matches.
-		{[]string{"password-1", "password-10", "password-100"}, "password-100x password-1x password-", "****x ****x password-"},
+		{[]string{"password-1", "password-10", "password-100"}, "password-100, password-1 password-10: password-", "****, **** ****: password-"},
+		// ... that is whole: "abc de" is not, in "abc def".
+		{[]string{"abc", "abc de"}, "abc def", "**** def"},
 		// Short and white-space values are not looked for in text.
 		{[]string{"ab", "  ", " xyz\n"}, "ab xyz", "ab ****"},
 		{[]string{"end"}, "at the end", "at the ****"},
-		{[]string{"\xff\xfe\xfd"}, "a\xff\xfe\xfdb", "a****b"},
+		{[]string{"\xff\xfe\xfd"}, "a \xff\xfe\xfd b", "a **** b"},
+		// A secret inside a longer word is not masked: words are made of
+		// letters, digits, _ . - and non-ASCII bytes.
+		{[]string{"pass"}, `"password":"pass"`, `"password":"****"`},
+		{[]string{"registry"}, `{"registry.example.com": {}}`, `{"registry.example.com": {}}`},
+		{[]string{"registry"}, "my-registry and registry_2 and 1registry", "my-registry and registry_2 and 1registry"},
+		{[]string{"aaa"}, "aaaa", "aaaa"},
+		{[]string{"abc"}, "abcabc", "abcabc"},
+		{[]string{"CAF"}, "CAFÉ=1", "CAFÉ=1"},
+		{[]string{"hunter22"}, "x/hunter22+y=hunter22@z", "x/****+y=****@z"},
+		// A secret that starts or ends with a non-word byte cuts no word
+		// there.
+		{[]string{"/abc", "de:"}, "x/abc de:f", "x**** ****f"},
 	} {
 		s := NewSource("x", nil)
 		for _, v := range c.values {
@@ -40,8 +53,9 @@ func TestMask(t *testing.T) {
 }
 
 // TestMaskCoversEveryOccurrence compares Mask with its definition: every
-// byte inside any occurrence of any secret value is hidden, each run of
-// hidden bytes shown as one Mask (overlapping occurrences make one run).
+// byte inside any whole occurrence of any secret value (one that cuts no
+// word in two) is hidden, each run of hidden bytes shown as one Mask
+// (overlapping occurrences make one run).
 func TestMaskCoversEveryOccurrence(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	word := func(n int) string {
@@ -68,10 +82,12 @@ func TestMaskCoversEveryOccurrence(t *testing.T) {
 
 func maskNaive(text string, values []string) string {
 	type run struct{ start, end int }
+	word := func(c byte) bool { return c != ':' } // the alphabet is ab:\xff
+	cuts := func(i int) bool { return i > 0 && i < len(text) && word(text[i-1]) && word(text[i]) }
 	var runs []run // by start, as occurrences are found left to right
 	for i := range len(text) {
 		for _, v := range values {
-			if !strings.HasPrefix(text[i:], v) {
+			if !strings.HasPrefix(text[i:], v) || cuts(i) || cuts(i+len(v)) {
 				continue
 			}
 			if n := len(runs); n > 0 && i < runs[n-1].end {

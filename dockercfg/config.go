@@ -160,7 +160,7 @@ func Parse(data []byte) (*Config, error) {
 	for _, d := range r.Diagnostics {
 		if d.Severity == diag.Error {
 			return nil, &Error{Code: d.Code, Line: d.Pos.Line, Column: d.Pos.Column,
-				Message: r.Source.Mask(d.Message), WrongKey: d.WrongKey}
+				Message: r.Message(d), WrongKey: d.WrongKey}
 		}
 	}
 	return cfg, nil

@@ -58,7 +58,7 @@ func parseFile(data []byte, d Dialect, lookup func(string) (string, bool)) (*Fil
 	}
 	if len(errs) > 0 {
 		e := &ParseError{Code: errs[0].Code, Line: errs[0].Pos.Line, Column: errs[0].Pos.Column,
-			Message: c.src.Mask(errs[0].Message), More: len(errs) - 1}
+			Message: c.src.MaskMessage(errs[0]), More: len(errs) - 1}
 		return nil, e
 	}
 	return c.file, nil
