@@ -37,6 +37,19 @@ func KindFromName(name string) Kind {
 	return Auto
 }
 
+// DialectFromName says which dialect an env file is read in when nothing
+// else says: compose for Docker Compose's own files, ".env" and ".env.*"
+// (".env.production"; also encrypted: ".env.encrypted"), since compose is
+// what reads them; docker (docker run --env-file, and Codeship's
+// encrypted_env_file) for every other env file.
+func DialectFromName(name string) envfile.Dialect {
+	base := strings.ToLower(BaseName(name))
+	if base == ".env" || strings.HasPrefix(base, ".env.") {
+		return envfile.Compose
+	}
+	return envfile.Docker
+}
+
 // DetectKind says what plaintext data holds: by content first (a JSON
 // document is a dockercfg, whatever its name), then by name.
 func DetectKind(name string, data []byte) Kind {

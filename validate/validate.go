@@ -53,6 +53,9 @@ type Options struct {
 	Kind Kind
 	// Dialect is the env file dialect.
 	Dialect envfile.Dialect
+	// AutoDialect picks the dialect from each file's name instead
+	// (DialectFromName): the --dialect auto that most commands default to.
+	AutoDialect bool
 	// Strict turns warnings into errors.
 	Strict bool
 	// Key returns the project key; it is only called for encrypted input.
@@ -123,6 +126,10 @@ func File(name string, data []byte, opts Options) (*diag.Report, error) {
 	if version == crypto.V2 {
 		unverified = nil
 	}
+	if opts.AutoDialect {
+		// By the file's own name: the name Plain gets has lost a suffix.
+		opts.Dialect, opts.AutoDialect = DialectFromName(name), false
+	}
 	inner := Plain(strings.TrimSuffix(name, filepath.Ext(name)), plain, opts, unverified)
 	inner.File, inner.Encrypted, inner.Version = name, true, int(version)
 	return inner, nil
@@ -158,6 +165,9 @@ func Plain(name string, data []byte, opts Options, key *crypto.Key) *diag.Report
 	fp := ""
 	if key != nil {
 		fp = key.Fingerprint()
+	}
+	if opts.AutoDialect {
+		opts.Dialect = DialectFromName(name)
 	}
 	var r *diag.Report
 	switch kind {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/shipseal/shipseal/crypto"
 	"github.com/shipseal/shipseal/diag"
+	"github.com/shipseal/shipseal/envfile"
 	"github.com/shipseal/shipseal/projectkey"
 	"github.com/shipseal/shipseal/validate"
 	"github.com/stretchr/testify/require"
@@ -102,6 +103,50 @@ func TestKindFromName(t *testing.T) {
 	}
 	require.Equal(t, "prod.env", validate.BaseName("a/b/prod.env.encrypted"))
 	require.Equal(t, ".enc", validate.BaseName(".enc"), "a name that is only a suffix is kept")
+}
+
+// TestDialectFromName: compose's own .env and .env.* files, encrypted or
+// not, are compose files; every other env file is docker's.
+func TestDialectFromName(t *testing.T) {
+	for name, want := range map[string]envfile.Dialect{
+		".env":                  envfile.Compose,
+		"app/.env.production":   envfile.Compose,
+		".ENV.local":            envfile.Compose,
+		".env.encrypted":        envfile.Compose,
+		".env.staging.enc":      envfile.Compose,
+		"env":                   envfile.Docker,
+		"app.env":               envfile.Docker,
+		"prod.env.encrypted":    envfile.Docker,
+		".envrc":                envfile.Docker,
+		"environment":           envfile.Docker,
+		"dockercfg.encrypted":   envfile.Docker,
+		"secrets/env.encrypted": envfile.Docker,
+	} {
+		require.Equal(t, want, validate.DialectFromName(name), name)
+	}
+}
+
+// TestAutoDialect: with AutoDialect, a compose .env (plain or encrypted)
+// is read as compose and app.env as docker, whatever Dialect says.
+func TestAutoDialect(t *testing.T) {
+	data := []byte("export HOST=db.internal\nURL=\"postgres://${HOST}/app\"\n")
+	k := key(t, 3)
+	for _, c := range []struct {
+		name  string
+		data  []byte
+		valid bool
+	}{
+		{".env", data, true},
+		{".env.encrypted", encrypt(t, k, crypto.V2, data), true},
+		{"app.env", data, false},
+		{"app.env.encrypted", encrypt(t, k, crypto.V2, data), false},
+	} {
+		r, err := validate.File(c.name, c.data, validate.Options{AutoDialect: true, Dialect: envfile.Docker, Key: keyFunc(k)})
+		require.NoError(t, err)
+		require.Equal(t, c.valid, r.Valid(), "%s: %s", c.name, rendered(t, r))
+	}
+	r := validate.Plain(".env", data, validate.Options{Dialect: envfile.Docker}, nil)
+	require.False(t, r.Valid(), "without AutoDialect, Dialect rules")
 }
 
 func TestDetectKind(t *testing.T) {
