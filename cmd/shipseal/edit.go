@@ -75,7 +75,7 @@ remembering to delete the plaintext.`,
 	f := cmd.Flags()
 	opts.key.register(f)
 	f.StringVar(&opts.kind, "type", "auto", "what the file holds: auto, dockercfg or env")
-	f.StringVar(&opts.dialect, "dialect", "docker", "env file dialect: docker or compose")
+	f.StringVar(&opts.dialect, "dialect", "auto", dialectUsage)
 	f.BoolVar(&opts.noValidate, "no-validate", false, "encrypt the result even if it is an invalid dockercfg or env file")
 	return cmd
 }

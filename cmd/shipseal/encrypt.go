@@ -38,11 +38,19 @@ writes and Codeship reads (--v1 for the old format). "-" or a missing argument
 means standard input or output. OUT appears only when it is complete.
 
 A dockercfg or env file is validated first and not encrypted if it is
-invalid (see "shipseal validate"); --no-validate skips that.`,
+invalid (see "shipseal validate"); --no-validate skips that. An env file
+named .env or .env.* is read as Docker Compose reads it, any other as
+docker run --env-file does (--dialect). An encrypted file is refused: a
+"codeship:v2" file always (did you mean decrypt?), a v1 file (nothing but
+base64) unless --no-validate.
+
+Write to a file with OUT or -o, not with a shell redirect: "> OUT" creates
+OUT before shipseal runs, and leaves it empty when encrypt fails.`,
 		Example: `  # jet encrypt dockercfg.json dockercfg.encrypted
   shipseal encrypt dockercfg.json dockercfg.encrypted
   shipseal encrypt --key-path ci/codeship.aes env -o env.encrypted
-  cat .env | shipseal encrypt > .env.encrypted`,
+  shipseal encrypt .env .env.encrypted               # compose's .env: the compose dialect
+  vault kv get -field=env secret/ci | shipseal encrypt --type env -o env.encrypted`,
 		Args: maxArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error { return runEncrypt(cmd.Context(), s, opts, args) },
 	}
@@ -52,7 +60,7 @@ invalid (see "shipseal validate"); --no-validate skips that.`,
 	f.BoolVar(&opts.v1, "v1", false, "write the old v1 format (no checksum) for old tooling")
 	f.BoolVar(&opts.noValidate, "no-validate", false, "encrypt even if the input is an invalid dockercfg or env file")
 	f.StringVar(&opts.kind, "type", "auto", "what the input is: auto, dockercfg or env")
-	f.StringVar(&opts.dialect, "dialect", "docker", "env file dialect: docker or compose")
+	f.StringVar(&opts.dialect, "dialect", "auto", dialectUsage)
 	return cmd
 }
 

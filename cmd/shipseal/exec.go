@@ -81,7 +81,7 @@ encrypted_dockercfg_path itself, in the build.`,
 	opts.key.register(f)
 	f.StringArrayVar(&opts.envFiles, "env-file", nil, "an env file, encrypted or not, to add to CMD's environment (repeatable)")
 	f.StringVar(&opts.dockercfg, "dockercfg", "", "a dockercfg, encrypted or not, for DOCKER_CONFIG")
-	f.StringVar(&opts.dialect, "dialect", "docker", "env file dialect: docker or compose")
+	f.StringVar(&opts.dialect, "dialect", "auto", dialectUsage)
 	return cmd
 }
 
@@ -89,9 +89,10 @@ func runExec(s *streams, opts *execOptions, args []string) error {
 	if len(opts.envFiles) == 0 && opts.dockercfg == "" {
 		return usageErrorf("nothing to add: give --env-file or --dockercfg")
 	}
+	auto := strings.EqualFold(opts.dialect, "auto")
 	d, err := envfile.ParseDialect(opts.dialect)
-	if err != nil {
-		return usageError{err}
+	if err != nil && !auto {
+		return usageError{fmt.Errorf("%w, or auto", err)}
 	}
 	var key *crypto.Key
 	open := func(name string) ([]byte, error) {
@@ -122,7 +123,11 @@ func runExec(s *streams, opts *execOptions, args []string) error {
 		if err != nil {
 			return err
 		}
-		file, r := envfile.Validate(name, data, envfile.Options{Dialect: d, Lookup: os.LookupEnv})
+		fd := d
+		if auto {
+			fd = validate.DialectFromName(name)
+		}
+		file, r := envfile.Validate(name, data, envfile.Options{Dialect: fd, Lookup: os.LookupEnv})
 		if file == nil {
 			diag.WriteText(s.err, []*diag.Report{r})
 			return withHint(exitError{code: exitInvalid, msg: name + " is not a valid env file: the command was not run"},

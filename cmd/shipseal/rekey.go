@@ -67,7 +67,7 @@ project's key.`,
 	f.StringVar(&opts.format, "format", "text", "the --dry-run listing: text or json")
 	f.BoolVar(&opts.noValidate, "no-validate", false, "rotate files whose decrypted content is an invalid dockercfg or env file")
 	f.StringVar(&opts.kind, "type", "auto", "what the files hold: auto, dockercfg or env")
-	f.StringVar(&opts.dialect, "dialect", "docker", "env file dialect: docker or compose")
+	f.StringVar(&opts.dialect, "dialect", "auto", dialectUsage)
 	return cmd
 }
 

@@ -49,7 +49,7 @@ that does not decrypt the file, it prints a one-line summary instead.`,
 	opts.key.register(f)
 	f.BoolVar(&opts.reveal, "reveal", false, "print the secrets too")
 	f.StringVar(&opts.kind, "type", "auto", "what the file holds: auto, dockercfg or env")
-	f.StringVar(&opts.dialect, "dialect", "docker", "env file dialect: docker or compose")
+	f.StringVar(&opts.dialect, "dialect", "auto", dialectUsage)
 	return cmd
 }
 

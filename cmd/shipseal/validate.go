@@ -49,7 +49,7 @@ differently, the code is the first of 2, 1, 4, 5 that one of them has.`,
 	}
 	f := cmd.Flags()
 	opts.key.register(f)
-	opts.flags.bind(f, true, "docker")
+	opts.flags.bind(f, true, "auto")
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print only problems: no \"ok\" or \"skipped\" lines")
 	return cmd
 }

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"io"
+	"strings"
 
 	"github.com/shipseal/shipseal/diag"
 	"github.com/shipseal/shipseal/envfile"
@@ -16,24 +18,20 @@ type validateFlags struct {
 	dialect string
 	strict  bool
 	format  string
-	// autoDialect allows --dialect auto: docker here, and the caller
-	// picks compose for the files named like a compose .env.
-	autoDialect bool
 }
 
+// dialectUsage describes --dialect, which defaults to auto everywhere.
+const dialectUsage = "env file dialect: auto (compose for .env and .env.* files, encrypted or not; docker for the others), " +
+	"docker (docker run --env-file, Codeship's encrypted_env_file) or compose"
+
 // bind registers the flags: --type only when withType, and --dialect with
-// dialect ("docker", or "auto" to allow auto) as its default.
+// dialect as its default.
 func (v *validateFlags) bind(f *pflag.FlagSet, withType bool, dialect string) {
 	v.kind = "auto"
 	if withType {
 		f.StringVar(&v.kind, "type", "auto", "what the files are: auto, dockercfg or env")
 	}
-	usage := "env file dialect: docker (docker run --env-file) or compose (.env)"
-	if dialect == "auto" {
-		v.autoDialect = true
-		usage = "env file dialect: docker (docker run --env-file), compose, or auto (compose for plaintext .env and .env.* files, else docker)"
-	}
-	f.StringVar(&v.dialect, "dialect", dialect, usage)
+	f.StringVar(&v.dialect, "dialect", dialect, dialectUsage)
 	f.BoolVar(&v.strict, "strict", false, "treat warnings as errors")
 	f.StringVar(&v.format, "format", "text", "output format: text or json")
 }
@@ -43,11 +41,7 @@ func (v *validateFlags) options() (validate.Options, error) {
 	if v.format != "text" && v.format != "json" {
 		return validate.Options{}, usageErrorf("unknown --format %q: want text or json", v.format)
 	}
-	dialect := v.dialect
-	if v.autoDialect && dialect == "auto" {
-		dialect = "docker"
-	}
-	return validationOptions(v.kind, dialect, v.strict)
+	return validationOptions(v.kind, v.dialect, v.strict)
 }
 
 // json reports whether the reports are written as JSON.
@@ -67,9 +61,12 @@ func validationOptions(kind, dialect string, strict bool) (validate.Options, err
 	if err != nil {
 		return validate.Options{}, usageError{err}
 	}
+	if strings.EqualFold(dialect, "auto") {
+		return validate.Options{Kind: k, AutoDialect: true, Strict: strict}, nil
+	}
 	d, err := envfile.ParseDialect(dialect)
 	if err != nil {
-		return validate.Options{}, usageError{err}
+		return validate.Options{}, usageError{fmt.Errorf("%w, or auto", err)}
 	}
 	return validate.Options{Kind: k, Dialect: d, Strict: strict}, nil
 }
