@@ -2,6 +2,7 @@ package precommit
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
@@ -23,9 +24,12 @@ const MaxSize = 16 << 20
 // Checker checks files before they are committed. The zero value checks
 // without a key and without exceptions.
 type Checker struct {
-	// Validate configures validation; its Key is only called for encrypted
-	// files. A Key that returns projectkey.ErrNoKey (or a nil Key) means
-	// encrypted content is not checked, and the report says so.
+	// Validate configures validation. Its Key gives the project key, to
+	// decrypt encrypted files and to look for the key itself in every
+	// file; it is called once for the search, and again for each
+	// encrypted or key-shaped file. A Key that returns projectkey.ErrNoKey
+	// (or a nil Key) means encrypted content is not checked, and the
+	// report says so.
 	Validate validate.Options
 	// Allow are the --allow exceptions.
 	Allow []Allow
@@ -38,6 +42,11 @@ type Checker struct {
 	// and every encrypted one (Codeship reads those as docker run
 	// --env-file does), are read in Validate.Dialect.
 	AutoDialect bool
+
+	// The project key's text and bytes, to look for in every file;
+	// looked up on first use.
+	leakLooked bool
+	leak       *keyNeedles
 }
 
 // twinSuffixes mark an encrypted file whose plaintext twin must not be
@@ -53,6 +62,8 @@ var encryptedSuffixes = []string{".encrypted", ".enc", ".aes"}
 // business: not a secret of a kind it knows, and no rule applies. The
 // error is a key that could not be loaded (malformed, unreadable); a
 // missing key is not an error.
+//
+// A Checker is not safe for concurrent use.
 func (c *Checker) Check(name string, data []byte) (*diag.Report, error) {
 	return c.finish(c.check(name, data))
 }
@@ -63,7 +74,11 @@ func (c *Checker) Check(name string, data []byte) (*diag.Report, error) {
 // link named codeship.aes holds no key, and a link named X beside
 // X.encrypted is not its plaintext.
 func (c *Checker) CheckLink(name string, target []byte) (*diag.Report, error) {
-	return c.finish(c.keyContent(name, target, false))
+	r, err := c.keyContent(name, target, false)
+	if r == nil && err == nil {
+		r = c.projectKeyIn(nil, name, target)
+	}
+	return c.finish(r, err)
 }
 
 // finish applies --strict and the exceptions to a report.
@@ -114,6 +129,7 @@ func (c *Checker) check(name string, data []byte) (*diag.Report, error) {
 	default:
 		r = c.plain(name, data, false)
 	}
+	r = c.projectKeyIn(r, name, data)
 	if twin != "" {
 		if r == nil {
 			r = &diag.Report{File: name, Kind: string(validate.Unknown)}
@@ -150,7 +166,7 @@ func (c *Checker) plain(name string, data []byte, always bool) *diag.Report {
 	r := validate.Plain(name, data, opts, nil)
 	if kind == validate.Env && !always {
 		// A file named as encrypted (always) is CK005 already.
-		r.Add(envSecrets(name, data, opts.Dialect, r.Source)...)
+		r.Add(envSecrets(name, data, opts.Dialect, r.Source, c.projectKey())...)
 	}
 	if kind == validate.Dockercfg {
 		regs := realCredentials(cfg, data)
@@ -161,8 +177,8 @@ func (c *Checker) plain(name string, data []byte, always bool) *diag.Report {
 				pos = r.Source.Position(i)
 			}
 			r.Add(diag.Errorf(CodePlainCredentials, pos,
-				"commit the encrypted file only: shipseal encrypt "+name+" "+name+".encrypted, then git rm --cached "+name+
-					" and add it to .gitignore; if it was ever pushed, change the password",
+				fmt.Sprintf("commit the encrypted file only: shipseal encrypt %s %s, then git rm --cached %[1]s "+
+					"and add it to .gitignore; if it was ever pushed, change the password", name, name+".encrypted"),
 				"plaintext credentials for %s: anyone who can read the repository can log in to the registry", reg))
 		}
 	}
@@ -267,16 +283,14 @@ func placeholder(s string) bool {
 }
 
 // keyContent applies rule CK001 to a whole file. A file is a key by name
-// (codeship.aes, when byName) or by content: the base64 of 32 bytes. A v1
-// encrypted file of a 16-byte secret has the same shape; it is told apart
-// by decrypting it to text with the project key.
+// (codeship.aes, when byName) or by content: the base64 of 32 bytes, as
+// an editor may have saved it (see keyText). A v1 encrypted file of a
+// 16-byte secret has the same shape; it is told apart by decrypting it to
+// text with the project key.
 func (c *Checker) keyContent(name string, data []byte, byName bool) (*diag.Report, error) {
 	base := path.Base(name)
 	byName = byName && strings.EqualFold(base, projectkey.DefaultName)
-	var key *crypto.Key
-	if len(data) <= 256 {
-		key, _ = crypto.ParseKey(data)
-	}
+	key := keyText(data)
 	if !byName && key == nil {
 		return nil, nil
 	}
@@ -294,20 +308,125 @@ func (c *Checker) keyContent(name string, data []byte, byName bool) (*diag.Repor
 		}
 	}
 	r := &diag.Report{File: name, Kind: "key"}
-	hint := fmt.Sprintf("remove it from the commit (git rm --cached %s) and add it to .gitignore; "+
-		"if it was ever pushed, rotate it: make a new key and re-encrypt every file with it", name)
+	hint := fmt.Sprintf("remove it from the commit (git rm --cached %s) and add it to .gitignore; %s", name, rotateHint)
 	switch {
 	case key != nil && key.Equal(project):
 		r.Add(diag.Errorf(CodeKeyFile, diag.Position{}, hint,
-			"this is the project's key (%v): committed, it decrypts every secret of the project for anyone who can read the repository", key))
+			"this is the project key (%v): anyone who can read the repository can decrypt every secret of the project", key))
 	case key != nil:
 		r.Add(diag.Errorf(CodeKeyFile, diag.Position{}, hint,
-			"this is an AES key (%v): committed, it decrypts every secret encrypted with it for anyone who can read the repository", key))
+			"this is an AES key (%v): anyone who can read the repository can decrypt every secret encrypted with it", key))
 	default:
 		r.Add(diag.Errorf(CodeKeyFile, diag.Position{}, hint,
-			"%s is where the project key is kept, and keys must never be committed", base))
+			"%s is where the project key is kept: anyone who can read the repository would have the key", base))
 	}
 	return r, nil
+}
+
+// rotateHint ends every CK001 hint: a key that was pushed is known.
+const rotateHint = "if it was ever pushed, rotate it: make a new key and re-encrypt every file with it (shipseal rekey, see docs/rotation.md)"
+
+// utf8BOM is the byte order mark that Notepad puts at the start of a
+// UTF-8 file.
+var utf8BOM = []byte("\uFEFF")
+
+// keyText returns the key whose text data is, or nil. It allows what an
+// editor adds around the text: a UTF-8 byte order mark, a line end (CRLF
+// too), blank space. The key loader may refuse some of it, but committed,
+// such a file leaks the key all the same.
+func keyText(data []byte) *crypto.Key {
+	if len(data) > 256 {
+		return nil
+	}
+	data = bytes.TrimSpace(data)
+	data = bytes.TrimSpace(bytes.TrimPrefix(data, utf8BOM))
+	key, err := crypto.ParseKey(data)
+	if err != nil {
+		return nil
+	}
+	return key
+}
+
+// keyNeedles are what the project key looks like inside another file.
+type keyNeedles struct {
+	key *crypto.Key
+	// text is its base64 text without the padding, which may be left
+	// out; raw its 32 bytes, for binary files.
+	text, raw []byte
+}
+
+// projectKey returns the project key's needles, or nil when there is no
+// project key. A key that cannot be loaded is nil here too: the encrypted
+// files that need it report that error.
+func (c *Checker) projectKey() *keyNeedles {
+	if c.leakLooked {
+		return c.leak
+	}
+	c.leakLooked = true
+	if c.Validate.Key == nil {
+		return nil
+	}
+	key, err := c.Validate.Key()
+	if err != nil || key == nil {
+		return nil
+	}
+	text := bytes.TrimSpace(key.Encode())
+	raw, err := base64.StdEncoding.DecodeString(string(text))
+	if err != nil {
+		panic("precommit: internal error: a key's own text does not decode: " + err.Error())
+	}
+	c.leak = &keyNeedles{key: key, text: bytes.TrimRight(text, "="), raw: raw}
+	return c.leak
+}
+
+// projectKeyIn applies the other half of rule CK001: the project key
+// inside a file, anywhere (export SHIPSEAL_KEY=... in a script, a CI
+// configuration, an env file). The search is exact, so it has no false
+// positives, and costs a search of the file for the text and one for the
+// bytes. r is the file's report so far, or nil; the finding is added to it
+// at the key's place, with the key masked in the excerpt.
+func (c *Checker) projectKeyIn(r *diag.Report, name string, data []byte) *diag.Report {
+	k := c.projectKey()
+	if k == nil || len(data) == 0 {
+		return r
+	}
+	at, raw := bytes.Index(data, k.text), false
+	if at < 0 {
+		if at = bytes.Index(data, k.raw); at < 0 {
+			return r
+		}
+		raw = true
+	}
+	if r == nil {
+		r = &diag.Report{File: name, Kind: string(validate.Unknown)}
+	}
+	hint := fmt.Sprintf("take the key out of %s: CI should get it from its own secret settings (as $%s), never from the repository; %s",
+		name, projectkey.EnvKey, rotateHint)
+	if raw {
+		// Binary: no line to show.
+		r.Add(diag.Errorf(CodeKeyFile, diag.Position{}, hint,
+			"the project key (%v) is in this file, as raw bytes: anyone who can read the repository can decrypt every secret of the project", k.key))
+		return r
+	}
+	if r.Source == nil {
+		r.Source = diag.NewSource(name, data)
+	}
+	// The key is masked wherever it shows; at its place when the source
+	// is this content (a validator's may not be: one without a BOM, say).
+	r.Source.AddSecretValue(string(k.text))
+	pos := diag.Position{}
+	if bytes.Equal(r.Source.Data(), data) {
+		end := at + len(k.text)
+		for end < len(data) && data[end] == '=' {
+			end++
+		}
+		r.Source.MarkSecret(at, end)
+		pos = r.Source.Position(at)
+	}
+	r.Diagnostics = append([]diag.Diagnostic{diag.Errorf(CodeKeyFile, pos, hint,
+		"the project key (%v) is committed here: anyone who can read the repository can decrypt every secret of the project", k.key)},
+		r.Diagnostics...)
+	return r
 }
 
 func isText(data []byte) bool {
@@ -339,7 +458,7 @@ func (c *Checker) twinOf(name string) string {
 
 func twinDiag(name, twin string) diag.Diagnostic {
 	return diag.Errorf(CodePlainTwin, diag.Position{},
-		fmt.Sprintf("commit only %s: git rm --cached %s, and add %s to .gitignore", path.Base(twin), name, name),
+		fmt.Sprintf("commit only %s: git rm --cached %s, and add %[2]s to .gitignore", path.Base(twin), name),
 		"%s is the plaintext of %s: committing it publishes the secret that the encrypted file protects", path.Base(name), path.Base(twin))
 }
 

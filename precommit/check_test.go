@@ -2,6 +2,7 @@ package precommit_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
@@ -93,6 +94,24 @@ func TestCheck(t *testing.T) {
 		{name: "sub/CODESHIP.AES", data: []byte("anything"), want: "CK001/error"},
 		{name: "notes/k.txt", data: []byte(otherKey), key: key, want: "CK001/error"},
 		{name: "notes/k.txt", data: []byte(otherKey), want: "CK001/error"},
+		// A key saved by Notepad (a byte order mark, CRLF) or with blank
+		// space around it is still a key.
+		{name: "notes/k.txt", data: []byte("\uFEFF" + strings.TrimSpace(projectKey) + "\r\n"), key: key, want: "CK001/error"},
+		{name: "notes/k.txt", data: []byte(" \uFEFF\t" + strings.TrimSpace(otherKey) + " \r\n\r\n"), want: "CK001/error"},
+		// The project key inside any file, as text (padded or not) or as
+		// bytes; another key, or the project key's text cut short, is not
+		// looked for.
+		{name: "ci.sh", data: []byte("#!/bin/sh\nexport SHIPSEAL_KEY=" + projectKey), key: key, want: "CK001/error"},
+		{name: "ci.yml", data: []byte("env:\n  SHIPSEAL_KEY: " + strings.TrimSuffix(strings.TrimSpace(projectKey), "=") + "\n"), key: key, want: "CK001/error"},
+		{name: "key.bin", data: append(append([]byte{0, 1, 2}, rawKey(t, projectKey)...), 0xff), key: key, want: "CK001/error"},
+		{name: "ci.sh", data: []byte("export SHIPSEAL_KEY=" + projectKey), want: "-"},
+		{name: "ci.sh", data: []byte("export SHIPSEAL_KEY=" + otherKey), key: key, want: "-"},
+		{name: "ci.sh", data: []byte("export SHIPSEAL_KEY=" + projectKey[:40]), key: key, want: "-"},
+		// In an env file it is the project key, not just "a key" (CK006);
+		// without the project key to compare, it is a key all the same.
+		{name: "generator.env", data: []byte("A=1\nSHIPSEAL_KEY=" + projectKey), key: key, want: "CK001/error"},
+		{name: "generator.env", data: []byte("A=1\nSHIPSEAL_KEY=" + projectKey), want: "CK006/error"},
+		{name: "generator.env", data: []byte("SHIPSEAL_KEY=" + projectKey + "DB_PASSWORD=hunter2hunter2\n"), key: key, want: "CK001/error CK006/error"},
 		// A v1 file of a 16-byte secret has a key's shape: the project key
 		// tells it apart; without it, it is taken for a key.
 		{name: "pin.encrypted", data: encrypt(t, key, crypto.V1, "0123456789abcdef"), key: key, want: ""},
@@ -138,6 +157,63 @@ func TestCheck(t *testing.T) {
 				t.Errorf("Check(%s) = %q, want %q", tc.name, got, tc.want)
 			}
 		})
+	}
+}
+
+func rawKey(t testing.TB, text string) []byte {
+	t.Helper()
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+// The project key in a file is reported where it is, and masked there.
+func TestCheckProjectKeyInAFile(t *testing.T) {
+	key := mustKey(t, projectKey)
+	r, err := checker(key).Check("ci/deploy.sh", []byte("#!/bin/sh\nexport SHIPSEAL_KEY="+projectKey+"shipseal decrypt env.encrypted env\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	diag.WriteText(&out, []*diag.Report{r})
+	want := "ci/deploy.sh:2:21: error CK001: the project key (key " + key.Fingerprint() + ") is committed here: " +
+		"anyone who can read the repository can decrypt every secret of the project\n" +
+		"    #!/bin/sh\n" +
+		"    export SHIPSEAL_KEY=****\n" +
+		"                        ^\n" +
+		"  hint: take the key out of ci/deploy.sh: CI should get it from its own secret settings (as $SHIPSEAL_KEY), " +
+		"never from the repository; if it was ever pushed, rotate it: make a new key and re-encrypt every file with it " +
+		"(shipseal rekey, see docs/rotation.md)\n"
+	if out.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", out.String(), want)
+	}
+}
+
+// A symbolic link is checked as the path it points to: only a key there
+// is a finding.
+func TestCheckLink(t *testing.T) {
+	key := mustKey(t, projectKey)
+	for _, tc := range []struct {
+		name, target string
+		want         string
+	}{
+		{"codeship.aes", "/home/ci/keys/codeship.aes", "-"},
+		{"key.aes", "codeship.aes", "-"},
+		{".env", ".env.local", "-"},
+		{"dockercfg", "dockercfg.encrypted", "-"},
+		{"odd", strings.TrimSpace(projectKey), "CK001/error"},
+		{"odd", strings.TrimSpace(otherKey), "CK001/error"},
+		{"odd", "keys/" + strings.TrimSpace(projectKey), "CK001/error"},
+	} {
+		r, err := checker(key, "dockercfg.encrypted").CheckLink(tc.name, []byte(tc.target))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := codes(r); got != tc.want {
+			t.Errorf("CheckLink(%s -> %s) = %q, want %q", tc.name, tc.target, got, tc.want)
+		}
 	}
 }
 
@@ -196,6 +272,9 @@ func TestCheckNeverPrintsSecrets(t *testing.T) {
 		"prod.env":       []byte("=hunter2hunter2\n"),
 		"prod.env.enc":   []byte("TOKEN=hunter2hunter2\n"),
 		"x.env.enc.orig": encrypt(t, key, crypto.V2, "=hunter2hunter2\n"),
+		"ci.sh":          []byte("export SHIPSEAL_KEY=" + projectKey),
+		"ci.yml":         []byte("SHIPSEAL_KEY: '" + strings.TrimSuffix(strings.TrimSpace(projectKey), "=") + "'\n"),
+		"generator.env":  []byte("SHIPSEAL_KEY=" + projectKey),
 	} {
 		r, err := c.Check(name, data)
 		if err != nil {
@@ -211,7 +290,7 @@ func TestCheckNeverPrintsSecrets(t *testing.T) {
 	if err := diag.WriteJSON(&out, reports); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{secretAuth, secretPass, strings.TrimSpace(projectKey), strings.TrimSpace(otherKey)} {
+	for _, s := range []string{secretAuth, secretPass, projectKey[:40], otherKey[:40]} {
 		if strings.Contains(out.String(), s) {
 			t.Errorf("the output shows the secret %q:\n%s", s, out.String())
 		}

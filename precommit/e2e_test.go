@@ -189,7 +189,7 @@ var commitCases = []commitCase{
 	{"a key file", func(e *env, dir string) []string {
 		write(e.t, dir, "config/prod-key.txt", projectKey)
 		return []string{"config/prod-key.txt"}
-	}, false, []string{"config/prod-key.txt: error CK001: this is the project's key"}},
+	}, false, []string{"config/prod-key.txt: error CK001: this is the project key"}},
 	{"a plaintext credential file", func(e *env, dir string) []string {
 		write(e.t, dir, "docker/config.json", dockercfg)
 		return []string{"docker/config.json"}

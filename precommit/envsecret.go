@@ -2,6 +2,7 @@ package precommit
 
 import (
 	"bytes"
+	"fmt"
 	"path"
 	"regexp"
 	"strings"
@@ -25,7 +26,10 @@ import (
 // positions. A file that the dialect's parser refuses (its errors are
 // reported already) is read line by line, leniently, so that a syntax
 // error elsewhere does not hide a password.
-func envSecrets(name string, data []byte, dialect envfile.Dialect, src *diag.Source) []diag.Diagnostic {
+//
+// A value that holds the project key (project, which may be nil) is left
+// to rule CK001, which says what it is: the project key, not "a key".
+func envSecrets(name string, data []byte, dialect envfile.Dialect, src *diag.Source, project *keyNeedles) []diag.Diagnostic {
 	if templateName(name) {
 		return nil
 	}
@@ -37,7 +41,7 @@ func envSecrets(name string, data []byte, dialect envfile.Dialect, src *diag.Sou
 	}
 	var out []diag.Diagnostic
 	for _, e := range entries {
-		if e.Inherit {
+		if e.Inherit || project != nil && strings.Contains(e.Value, string(project.text)) {
 			continue
 		}
 		what := envSecretKind(e.Name, e.Value)
@@ -49,8 +53,9 @@ func envSecrets(name string, data []byte, dialect envfile.Dialect, src *diag.Sou
 			pos = src.Position(nameOffset(src, data, e))
 		}
 		out = append(out, diag.Errorf(CodePlainEnvSecret, pos,
-			"commit the encrypted file only: shipseal encrypt "+name+" "+name+".encrypted, then git rm --cached "+name+
-				" and add it to .gitignore; if it was ever pushed, change the secret (an example with placeholder values belongs in .env.example)",
+			fmt.Sprintf("commit the encrypted file only: shipseal encrypt %s %s, then git rm --cached %[1]s and add it to .gitignore; "+
+				"if it was ever pushed, change the secret (an example with placeholder values belongs in .env.example)",
+				name, name+".encrypted"),
 			"%s holds %s in plaintext: anyone who can read the repository can use it", shownVariable(e.Name), what))
 	}
 	return out
