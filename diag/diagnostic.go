@@ -76,9 +76,15 @@ type made struct {
 	message, hint string
 }
 
+// Phrase is part of a message that shipseal made at run time, not text
+// quoted from the file ("is not text", "docker accepts it", or a
+// library's own message such as encoding/json's): as an argument of
+// Errorf or Warnf it is shown as it is.
+type Phrase string
+
 // Errorf returns an error diagnostic at pos. format is shipseal's own
 // words (a constant, as go vet checks) and args what it quotes from the
-// file: shown, only the args are masked, so that a secret that is also a
+// file: shown, only the args are masked (except a Phrase), so that a secret that is also a
 // common word ("docker") leaves the sentence around it alone. hint is
 // shown as it is: it must never quote the file's content.
 func Errorf(code string, pos Position, hint, format string, args ...any) Diagnostic {

@@ -32,6 +32,7 @@ func TestMaskMessage(t *testing.T) {
 		{Warnf("X", Position{}, "", "%s docker %s %v", "a docker b", []byte("user:docker"), errors.New("at docker: x")),
 			"a **** b docker **** at ****: x", ""},
 		{Errorf("X", Position{}, "", "%s reads it (%s)", dialect(1), name("docker")), "docker reads it (****)", ""},
+		{Errorf("X", Position{}, "", "%s %q", Phrase("docker accepts it"), "docker"), `docker accepts it "****"`, ""},
 		// A diagnostic not made by Errorf, or changed since, is masked
 		// whole.
 		{Diagnostic{Message: "docker refuses it", Hint: hint}, "**** refuses it", strings.Replace(hint, "docker", Mask, 1)},

@@ -32,6 +32,7 @@ type Source struct {
 	finders []func() // FindSecretsLater's functions, not yet run
 	spans   []span   // as marked
 	values  []string // as added
+	public  []string // AddPublicWords' words, lower case
 	// What masking reads, made from spans and values by prepare: the
 	// spans sorted and joined, and every distinct secret value.
 	ready   bool
@@ -79,6 +80,40 @@ func (s *Source) AddSecretValue(v string) {
 	s.ready = false
 }
 
+// AddPublicWords records words that any file of this kind may hold, such
+// as a format's field names ("auth", "password") or keywords ("null"),
+// in any letter case. A secret that is one of them is masked where it
+// stands, but not wherever the word shows: there the Mask would hide
+// nothing a reader does not know, and would point at the secret.
+func (s *Source) AddPublicWords(words ...string) {
+	for _, w := range words {
+		s.public = append(s.public, strings.ToLower(w))
+	}
+	s.ready = false
+}
+
+// isPublic reports whether v is a public word, in any letter case.
+func (s *Source) isPublic(v string) bool {
+	var buf [32]byte
+	if len(v) > len(buf) {
+		return false
+	}
+	lower := buf[:len(v)]
+	for i := range len(v) {
+		c := v[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	for _, w := range s.public {
+		if string(lower) == w {
+			return true
+		}
+	}
+	return false
+}
+
 // FindSecretsLater registers find, which marks secrets with MarkSecret and
 // AddSecretValue, to run before anything reads them: Mask, Excerpt or
 // Masked. A validator whose checks do not need the secrets found uses it,
@@ -110,6 +145,9 @@ func (s *Source) prepare() {
 				values = append(values, v)
 			}
 		}
+	}
+	if len(s.public) > 0 {
+		values = slices.DeleteFunc(values, s.isPublic)
 	}
 	s.match = newMatcher(values)
 	s.secrets = append(s.secrets[:0], s.spans...)
@@ -272,9 +310,9 @@ func escapeByte(b []byte) string {
 
 // MaskMessage returns d's message as it may be shown. For a diagnostic
 // made by Errorf or Warnf, whose words are shipseal's own, only what it
-// quotes (its string, []byte and error arguments) is masked; any other
-// message, or one changed since, is masked whole (see Mask). A nil Source
-// has no secrets.
+// quotes (its string, []byte and error arguments, but not a Phrase) is
+// masked; any other message, or one changed since, is masked whole (see
+// Mask). A nil Source has no secrets.
 func (s *Source) MaskMessage(d Diagnostic) string {
 	m := d.made
 	if s == nil {
@@ -311,8 +349,8 @@ func (s *Source) MaskHint(d Diagnostic) string {
 
 // maskArg returns a, quoted from the file, with secrets masked, and
 // whether that changed it. Strings, byte slices and errors may quote the
-// file; other values (numbers, positions, shipseal's own Stringers such
-// as a dialect or a key's fingerprint) are shipseal's.
+// file; other values (a Phrase, numbers, positions, shipseal's own
+// Stringers such as a dialect or a key's fingerprint) are shipseal's.
 func (s *Source) maskArg(a any) (any, bool) {
 	var text string
 	switch a := a.(type) {
@@ -322,7 +360,7 @@ func (s *Source) maskArg(a any) (any, bool) {
 		text = string(a)
 	case error:
 		text = a.Error()
-	case fmt.Stringer:
+	case Phrase, fmt.Stringer:
 		return a, false
 	default:
 		v := reflect.ValueOf(a)

@@ -107,6 +107,23 @@ func maskNaive(text string, values []string) string {
 	return b.String()
 }
 
+func TestAddPublicWords(t *testing.T) {
+	// The password is "auth", a field name every reader knows: masking
+	// the field would only point at the password.
+	data := []byte(`{"auth": "c2VjcmV0", "password": "auth", "Auth": "x", "note": "auth again"}`)
+	s := NewSource("x", data)
+	s.AddPublicWords("AUTH", "password")
+	s.MarkSecret(10, 18)
+	s.MarkSecret(34, 38)
+	want := `{"auth": "****", "password": "****", "Auth": "x", "note": "auth again"}`
+	if got := string(s.Masked()); got != want {
+		t.Errorf("Masked() =\n%s\nwant\n%s", got, want)
+	}
+	if got := s.Mask(`field "auth" and c2VjcmV0`); got != `field "auth" and ****` {
+		t.Errorf("Mask = %q", got)
+	}
+}
+
 func TestFindSecretsLater(t *testing.T) {
 	data := []byte("user: ci\npassword: hunter22\n")
 	s := NewSource("x", data)

@@ -44,6 +44,7 @@ func Validate(name string, data []byte, opts Options) (*Config, *diag.Report) {
 	// valid file whose keys are odd: {"a\"password": "…"} is a field
 	// named a"password), then by the document's structure.
 	src.FindSecretsLater(func() {
+		src.AddPublicWords(publicWords...)
 		maskLexically(src, data)
 		if v.root != nil {
 			v.markSecrets(v.root)
@@ -78,10 +79,10 @@ func (v *validator) warnf(code string, offset int, hint, format string, args ...
 }
 
 // wrongKey reports content that a right key would not have decrypted to.
-func (v *validator) wrongKey(offset int, what string) {
-	key := "the key"
+func (v *validator) wrongKey(offset int, what diag.Phrase) {
+	key := diag.Phrase("the key")
 	if v.opts.KeyFingerprint != "" {
-		key = "key " + v.opts.KeyFingerprint
+		key = diag.Phrase("key " + v.opts.KeyFingerprint)
 	}
 	d := diag.Errorf(CodeNotText, v.pos(offset),
 		"decrypt with the key this file was encrypted with; a wrong or truncated key decrypts to random bytes",
@@ -129,7 +130,7 @@ func (v *validator) run() *Config {
 		// The excerpt may show text before the bad byte: a document
 		// followed by pasted env lines holds unquoted secrets.
 		maskBareWords(v.src, data, start)
-		what := fmt.Sprintf("is not text (byte 0x%02x at %s)", data[at], v.pos(at))
+		what := diag.Phrase(fmt.Sprintf("is not text (byte 0x%02x at %s)", data[at], v.pos(at)))
 		switch {
 		case v.opts.Decrypted:
 			v.wrongKey(at, what)
@@ -143,7 +144,7 @@ func (v *validator) run() *Config {
 		return nil
 	}
 	if v.opts.Decrypted && first < len(data) && data[first] != '{' && data[first] != '[' {
-		v.wrongKey(first, fmt.Sprintf("does not start like JSON (%q at %s)", data[first], v.pos(first)))
+		v.wrongKey(first, diag.Phrase(fmt.Sprintf("does not start like JSON (%q at %s)", data[first], v.pos(first))))
 		return nil
 	}
 	root, ok := parse(data, start)
@@ -192,22 +193,22 @@ func (v *validator) syntaxError(start int, err error) {
 	}
 	// Offset counts the bytes read, including the offending one.
 	at := start + int(se.Offset) - 1
-	msg := se.Error()
-	if strings.HasSuffix(msg, "unexpected end of JSON input") {
+	msg := diag.Phrase(se.Error()) // encoding/json's words, and a character
+	if strings.HasSuffix(string(msg), "unexpected end of JSON input") {
 		v.errorf(CodeSyntax, len(v.data), "the file is cut short, or a closing brace, bracket or quote is missing",
 			"unexpected end of JSON input")
 		return
 	}
-	if !strings.HasSuffix(msg, "after top-level value") {
+	if !strings.HasSuffix(string(msg), "after top-level value") {
 		hint := "fix the JSON syntax at this place"
 		switch {
-		case strings.Contains(msg, "in string literal"):
+		case strings.Contains(string(msg), "in string literal"):
 			hint = "a string must end on the line it starts; close the quote or escape the character"
-		case strings.Contains(msg, "after object key:value pair"):
+		case strings.Contains(string(msg), "after object key:value pair"):
 			hint = "separate fields with a comma"
-		case strings.Contains(msg, "looking for beginning of object key string"):
+		case strings.Contains(string(msg), "looking for beginning of object key string"):
 			hint = "object keys are double-quoted strings, and the last field has no comma after it"
-		case strings.Contains(msg, "looking for beginning of value"):
+		case strings.Contains(string(msg), "looking for beginning of value"):
 			hint = "a value is a double-quoted string, a number, true, false, null, an object or an array; the last item has no comma after it"
 		}
 		v.errorf(CodeSyntax, at, hint, "%s", msg)
@@ -229,7 +230,7 @@ func (v *validator) syntaxError(start int, err error) {
 		// does not take for secrets.
 		v.src.MarkSecret(at, len(v.data))
 	}
-	what := "value"
+	what := diag.Phrase("value")
 	switch v.data[firstStart] {
 	case '{':
 		what = "object"
@@ -360,6 +361,17 @@ var configKnown = map[string]valueType{
 	"proxies": typeObjectMap, "currentContext": typeString, "cliPluginsExtraDirs": typeStringArray,
 	"plugins": typeObjectMap, "aliases": typeStringMap, "features": typeStringMap,
 }
+
+// publicWords are the words of the format: field names and JSON's
+// literals. A password that is one of them is masked where it stands, not
+// wherever the field name shows.
+var publicWords = func() []string {
+	words := append([]string{"auths", "credsStore", "credHelpers", "true", "false", "null"}, entryFields[:]...)
+	for f := range configKnown {
+		words = append(words, f)
+	}
+	return words
+}()
 
 type valueType int
 

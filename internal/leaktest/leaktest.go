@@ -205,3 +205,38 @@ func Check(t testing.TB, c Case, what, out string) {
 
 // String describes a case for a failure message.
 func (c Case) String() string { return fmt.Sprintf("%q", c.Data) }
+
+// Words are secrets that are also words of what a report prints: of
+// shipseal's messages and hints (docker, uses, value), of field names
+// (pass in password, auth), of registries (registry and example in
+// registry.example.com, docker.io in index.docker.io) and of variable
+// names (PASSWORD in DB_PASSWORD). Masking them wherever they show would garble
+// the report and, by where the **** stands, tell the secret.
+var Words = []string{
+	"docker", "registry", "example", "pass", "auth", "password", "docker.io", "index", "word",
+	"uses", "the", "and", "ignores", "field", "unknown", "entry", "delete", "value", "name",
+	"line", "keeps", "quotes", "PASSWORD", "HOST", "refuses",
+}
+
+// Stranger returns a secret as long as w that is no word of anything a
+// report prints: random letters from a few that words rarely hold.
+func Stranger(r *rand.Rand, w string) string {
+	b := make([]byte, len(w))
+	for i := range b {
+		b[i] = "qxzjvk"[r.IntN(6)]
+	}
+	return string(b)
+}
+
+// Unchanged fails t unless the output made with the secret word is the
+// output made with a stranger in its place, byte for byte: where a
+// secret is masked by its place, which one it is changes nothing, and a
+// word masked elsewhere would show as a difference. what names the input
+// and the output.
+func Unchanged(t testing.TB, what, word, withWord, withStranger string) {
+	t.Helper()
+	if withWord != withStranger {
+		t.Errorf("%s: with the secret %q the output differs from the one with a secret of no word:\n%s\nwant\n%s",
+			what, word, withWord, withStranger)
+	}
+}
