@@ -75,7 +75,7 @@ type Options struct {
 
 // Codes of the findings about the encrypted envelope itself.
 const (
-	CodeNotEncrypted   = "EN001" // not base64 or too short
+	CodeNotEncrypted   = "EN001" // not base64 or too short, or named as encrypted but plaintext or empty
 	CodeWrongKey       = "EN002" // v2 checksum does not decrypt
 	CodeChecksum       = "EN003" // v2 checksum mismatch: corrupt
 	CodeVersion        = "EN004" // unsupported version
@@ -87,10 +87,14 @@ const (
 
 // File validates one file: name is shown in diagnostics (and used to guess
 // the kind), data is its content. A key file is not validated: File
-// returns a *KeyFileError.
+// returns a *KeyFileError. A file named as encrypted that is not (see
+// CheckNamed) is an error, EN001, whatever its content.
 func File(name string, data []byte, opts Options) (*diag.Report, error) {
 	if err := keyFile(name, data, opts); err != nil {
 		return nil, err
+	}
+	if err := CheckNamed(name, data); err != nil {
+		return notEncrypted(name, data, opts, err.(*NotEncryptedError)), nil
 	}
 	if !IsEncrypted(data) {
 		return Plain(name, data, opts, nil), nil
@@ -133,6 +137,25 @@ func File(name string, data []byte, opts Options) (*diag.Report, error) {
 	inner := Plain(strings.TrimSuffix(name, filepath.Ext(name)), plain, opts, unverified)
 	inner.File, inner.Encrypted, inner.Version = name, true, int(version)
 	return inner, nil
+}
+
+// notEncrypted is the report on a file named as encrypted that is not
+// (ne): that error, then what its content is, since the secrets in it are
+// to be encrypted as they are. An empty file has no content to report on.
+func notEncrypted(name string, data []byte, opts Options, ne *NotEncryptedError) *diag.Report {
+	var r *diag.Report
+	if ne.Empty {
+		kind := KindFromName(name)
+		if kind == Auto {
+			kind = Unknown
+		}
+		r = &diag.Report{File: name, Kind: string(kind)}
+	} else {
+		r = Plain(name, data, opts, nil)
+		r.Notes = nil // "not validated (use --type)" is beside the point
+	}
+	r.Diagnostics = append([]diag.Diagnostic{ne.Diagnostic()}, r.Diagnostics...)
+	return r
 }
 
 // Decrypt decrypts a whole file in memory.

@@ -457,3 +457,45 @@ func TestKeyFileReport(t *testing.T) {
 		return b.String()
 	}())
 }
+
+func TestNamedEncryptedButNot(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		data  string
+		empty bool
+	}{
+		{"env.encrypted", "DB_PASSWORD=hunter2\n", false},
+		{"dockercfg.ENCRYPTED", `{"auths":{"r.io":{"auth":"dXNlcjpzM2NyM3Rz"}}}`, false},
+		{"secret.enc", "hunter2\n", false},
+		{"blob.aes", "hunter2 hunter2\n", false},
+		{".env.encrypted", "", true},
+		{"prod.env.encrypted", " \n\n", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			require.True(t, validate.NamedEncrypted(c.name))
+			err := validate.CheckNamed(c.name, []byte(c.data))
+			var ne *validate.NotEncryptedError
+			require.ErrorAs(t, err, &ne)
+			require.Equal(t, c.empty, ne.Empty)
+			require.ErrorIs(t, err, crypto.ErrNotEncrypted)
+
+			r, err := validate.File(c.name, []byte(c.data), validate.Options{Explicit: true})
+			require.NoError(t, err)
+			require.False(t, r.Valid())
+			require.True(t, r.WrongKey(), "exit 4, as decrypt's")
+			require.Equal(t, validate.CodeNotEncrypted, codes(r)[0])
+			require.False(t, r.Encrypted)
+			out := rendered(t, r)
+			require.NotContains(t, out, "hunter2")
+			require.NotContains(t, out, "dXNlcjpzM2NyM3Rz")
+		})
+	}
+	// Not named as encrypted, or encrypted: no such error.
+	for _, name := range []string{"env", "encrypted", ".encrypted", "x.encrypted.bak", "notes.txt"} {
+		require.False(t, validate.NamedEncrypted(name), name)
+		require.NoError(t, validate.CheckNamed(name, []byte("A=1\n")), name)
+	}
+	k := key(t, 3)
+	require.NoError(t, validate.CheckNamed("env.encrypted", encrypt(t, k, crypto.V2, []byte("A=1\n"))))
+	require.NoError(t, validate.CheckNamed("env.encrypted", encrypt(t, k, crypto.V1, nil)))
+}

@@ -57,7 +57,8 @@ override earlier ones. Signals sent to shipseal (INT, TERM, HUP, QUIT,
 USR1, USR2, WINCH) are passed on to CMD, and shipseal exits with CMD's exit
 code (128+N when a signal N ended it). On a terminal, Ctrl-C, QUIT and
 WINCH reach CMD from the terminal itself, once. Before CMD starts,
-shipseal's own exit codes apply (3 key, 4 cannot decrypt, 5 invalid
+shipseal's own exit codes apply (3 key, 4 cannot decrypt, also for a file
+named *.encrypted, *.enc or *.aes that is not encrypted, 5 invalid
 content); 127 means CMD was not found, 126 that it could not be run. If
 shipseal itself is killed with SIGKILL, the DOCKER_CONFIG directory cannot
 be removed.
@@ -99,6 +100,14 @@ func runExec(s *streams, opts *execOptions, args []string) error {
 		data, err := os.ReadFile(name)
 		if err != nil {
 			return nil, inputError(name, err)
+		}
+		// Codeship cannot decrypt a file named as encrypted that is
+		// not: running with it would hide that, or (empty) run the
+		// command with none of its variables.
+		if err := validate.CheckNamed(name, data); err != nil {
+			var ne *validate.NotEncryptedError
+			errors.As(err, &ne)
+			return nil, withHint(fmt.Errorf("%w; the command was not run", err), "%s", ne.Hint())
 		}
 		if !validate.IsEncrypted(data) {
 			return data, nil
