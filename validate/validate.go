@@ -197,7 +197,11 @@ func Plain(name string, data []byte, opts Options, key *crypto.Key) *diag.Report
 	case Dockercfg:
 		_, r = dockercfg.Validate(name, data, dockercfg.Options{Decrypted: key != nil, KeyFingerprint: fp})
 	case Env:
-		_, r = envfile.Validate(name, data, envfile.Options{Dialect: opts.Dialect, Decrypted: key != nil, KeyFingerprint: fp})
+		var f *envfile.File
+		f, r = envfile.Validate(name, data, envfile.Options{Dialect: opts.Dialect, Decrypted: key != nil, KeyFingerprint: fp})
+		if f != nil {
+			checkAuthConfig(r, f, data)
+		}
 	default:
 		r = &diag.Report{File: name, Kind: string(Unknown)}
 		if key != nil {

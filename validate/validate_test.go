@@ -499,3 +499,41 @@ func TestNamedEncryptedButNot(t *testing.T) {
 	require.NoError(t, validate.CheckNamed("env.encrypted", encrypt(t, k, crypto.V2, []byte("A=1\n"))))
 	require.NoError(t, validate.CheckNamed("env.encrypted", encrypt(t, k, crypto.V1, nil)))
 }
+
+func TestAuthConfigInEnvFile(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		data    string
+		dialect envfile.Dialect
+		want    []string // code@line:column
+	}{
+		{"brace short", "A=1\nDOCKER_AUTH_CONFIG={\"auths\":{\"r.io\":{\"auth\":\"dXNlcjpzM2NyM3Rz\"}}\n", envfile.Docker, []string{"DC001@2:65"}},
+		{"bad auth, quoted", "DOCKER_AUTH_CONFIG='{\"auths\":{\"r.io\":{\"auth\":\"dXNlcjpzM2NyM3R\"}}}'\n", envfile.Compose, []string{"DC011@1:46"}},
+		// Escapes change the value: the finding is at its start.
+		{"escaped", "DOCKER_AUTH_CONFIG=\"{\\\"auths\\\":{\\\"r.io\\\":{\\\"auth\\\":\\\"dXNlcjpzM2NyM3R\\\"}}}\"\n", envfile.Compose, []string{"DC011@1:21"}},
+		{"good", "DOCKER_AUTH_CONFIG={\"auths\":{\"r.io\":{\"auth\":\"dXNlcjpzM2NyM3Rz\"}}}\n", envfile.Docker, nil},
+		{"empty", "DOCKER_AUTH_CONFIG=\n", envfile.Docker, nil},
+		{"inherited", "DOCKER_AUTH_CONFIG\n", envfile.Docker, nil},
+		{"other variable", "AUTH={\n", envfile.Docker, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := validate.Plain("generator.env", []byte(c.data), validate.Options{Kind: validate.Env, Dialect: c.dialect}, nil)
+			var got []string
+			for _, d := range r.Diagnostics {
+				if strings.HasPrefix(d.Code, "DC") {
+					got = append(got, d.Code+"@"+d.Pos.String())
+					require.Contains(t, d.Message, "DOCKER_AUTH_CONFIG: ")
+				}
+			}
+			require.Equal(t, c.want, got)
+			require.Equal(t, c.want == nil, r.Valid())
+			out := rendered(t, r)
+			for _, secret := range []string{"dXNlcjpzM2NyM3R", "s3cr3t"} {
+				require.NotContains(t, out, secret)
+			}
+			if c.name == "escaped" {
+				require.Contains(t, out, "(at line 1, column ")
+			}
+		})
+	}
+}
