@@ -41,15 +41,25 @@ func newVersionCommand(s *streams) *cobra.Command {
 	return cmd
 }
 
+// versionJSON is version --format json: fields are only ever added.
+type versionJSON struct {
+	Version string   `json:"version"`
+	Go      string   `json:"go"`
+	OS      string   `json:"os"`
+	Arch    string   `json:"arch"`
+	Formats []string `json:"formats"` // the encrypted formats read and written
+}
+
 func runVersion(s *streams, opts *versionOptions) error {
 	switch opts.format {
 	case "text":
 		fmt.Fprintf(s.out, "shipseal %s\n", versionString())
 	case "json":
-		return json.NewEncoder(s.out).Encode(map[string]any{
-			"version": versionString(), "go": runtime.Version(),
-			"os": runtime.GOOS, "arch": runtime.GOARCH, "formats": []string{"v1", "v2"},
-		})
+		// Indented and in this order, like every other --format json.
+		enc := json.NewEncoder(s.out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(versionJSON{Version: versionString(), Go: runtime.Version(),
+			OS: runtime.GOOS, Arch: runtime.GOARCH, Formats: []string{"v1", "v2"}})
 	default:
 		return usageErrorf("unknown --format %q: want text or json", opts.format)
 	}
