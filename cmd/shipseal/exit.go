@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/shipseal/shipseal/atomicfile"
 	"github.com/shipseal/shipseal/crypto"
 	"github.com/shipseal/shipseal/projectkey"
 )
@@ -122,6 +123,9 @@ func defaultHint(err error) string {
 		return "the input is not encrypted; `shipseal validate FILE` says what it is"
 	case errors.Is(err, crypto.ErrUnsupportedVersion):
 		return "this file was written by a newer tool; upgrade shipseal"
+	case errors.As(err, new(*atomicfile.SymlinkError)):
+		return "another user may have planted the link to make this run write where they choose: " +
+			"remove the link if it is not yours, or write to a path outside that directory"
 	}
 	return ""
 }
