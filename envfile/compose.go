@@ -139,9 +139,13 @@ func (c *checker) composeStatement(pos int, vars map[string]string) int {
 	}
 	if strings.IndexFunc(name, unicode.IsSpace) >= 0 {
 		c.src.MarkSecret(i+1, next)
+		const hint = "a variable name cannot hold spaces or tabs: use _ instead"
+		if shownSpacedName(name) {
+			c.errorf(CodeNameSpace, s, hint, "the name %q contains whitespace: compose refuses it", name)
+			return next
+		}
 		c.src.MarkSecret(s, nameEnd)
-		c.errorf(CodeNameSpace, s, "a variable name cannot hold spaces or tabs: use _ instead",
-			"the name contains whitespace: compose refuses it")
+		c.errorf(CodeNameSpace, s, hint, "the name contains whitespace: compose refuses it")
 		return next
 	}
 	if looksLikeValue(name) {
@@ -325,12 +329,12 @@ func (c *checker) interpolate(s string, at int, vars map[string]string) (string,
 	if err != nil {
 		var te *templateError
 		if errors.As(err, &te) {
-			c.errorf(te.code, at, te.hint, "%s", te.msg)
+			c.errorf(te.code, at, te.hint, te.format, te.args...)
 		}
 		return "", err
 	}
 	for _, name := range x.unset {
-		c.warnf(CodeUnset, at, "define "+name+" earlier in the file or in the environment, write $$ for a literal $, or use ${"+name+":-default}",
+		c.warnf(CodeUnset, at, "define it earlier in the file or in the environment, write $$ for a literal $, or give it a default: ${NAME:-default}",
 			"%s is not set: compose substitutes an empty string", name)
 	}
 	return out, nil

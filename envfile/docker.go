@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/shipseal/shipseal/diag"
 )
 
 // maxDockerLine is the longest line docker reads: bufio.Scanner's default
@@ -115,9 +117,26 @@ func (c *checker) nameSpace(name string, at int) {
 			"space between the name %s and the =: docker refuses the name", c.name(t, at))
 		return
 	}
+	const hint = "a variable name cannot hold spaces or tabs: use _ instead"
+	if shownSpacedName(name) {
+		c.errorf(CodeNameSpace, at, hint, "the name %q contains whitespace: docker refuses it", name)
+		return
+	}
 	c.src.MarkSecret(at, at+len(name))
-	c.errorf(CodeNameSpace, at, "a variable name cannot hold spaces or tabs: use _ instead",
-		"the name contains whitespace: docker refuses it")
+	c.errorf(CodeNameSpace, at, hint, "the name contains whitespace: docker refuses it")
+}
+
+// shownSpacedName reports whether a name holding spaces or tabs may be
+// printed: when each of its words may be (MY VAR), not when one looks
+// like a value (a token, JSON, YAML's password: hunter2).
+func shownSpacedName(n string) bool {
+	words := strings.Fields(n)
+	for _, w := range words {
+		if !shownName(w) {
+			return false
+		}
+	}
+	return len(words) > 0
 }
 
 // cutExport reports whether name is "export NAME" (space or tab) and
@@ -165,7 +184,7 @@ func (c *checker) portable(name string, at int, compose bool) {
 	if isPortableName(name) || !utf8.ValidString(name) || strings.IndexByte(name, 0) >= 0 {
 		return
 	}
-	who := "docker accepts it"
+	who := diag.Phrase("docker accepts it")
 	if compose {
 		who = "compose accepts it"
 	}
@@ -185,7 +204,7 @@ var dockerTemplate = regexp.MustCompile(`\$\{[A-Za-z_]`)
 // probably written for a shell or for compose.
 func (c *checker) dockerValue(v string, vs int) {
 	if i := strings.IndexByte(v, '\r'); i >= 0 {
-		where := "inside"
+		where := diag.Phrase("inside")
 		if strings.TrimRight(v, "\r") != v {
 			where = "at the end of"
 		}
@@ -194,7 +213,7 @@ func (c *checker) dockerValue(v string, vs int) {
 	}
 	if len(v) >= 1 && (v[0] == '"' || v[0] == '\'') {
 		q := v[:1]
-		how := "an opening quote"
+		how := diag.Phrase("an opening quote")
 		if len(v) >= 2 && strings.HasSuffix(v, q) {
 			how = "quotes"
 		}

@@ -1,20 +1,24 @@
 package envfile
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/shipseal/shipseal/diag"
 )
 
 // templateError is a compose interpolation failure. Its text names
-// variables, never values.
+// variables, never values: format is shipseal's words, args the names.
 type templateError struct {
-	code string
-	msg  string
-	hint string
+	code   string
+	format string
+	args   []any
+	hint   string
 }
 
-func (e *templateError) Error() string { return e.msg }
+func (e *templateError) Error() string { return fmt.Sprintf(e.format, e.args...) }
 
 // expander does compose's ${VAR} interpolation. It remembers the names it
 // found unset, for a warning.
@@ -57,7 +61,7 @@ func (x *expander) expand(s string) (string, error) {
 		case n == '{':
 			end := closingBrace(s, i+1)
 			if end < 0 {
-				return "", &templateError{CodeBadTemplate, "unterminated ${ in the value", "close it with }, or write $$ for a literal $"}
+				return "", &templateError{code: CodeBadTemplate, format: "unterminated ${ in the value", hint: "close it with }, or write $$ for a literal $"}
 			}
 			v, err := x.braced(s[i+2 : end])
 			if err != nil {
@@ -113,8 +117,8 @@ func (x *expander) braced(in string) (string, error) {
 		}
 	}
 	name, rest := in[:n], in[n:]
-	bad := &templateError{CodeBadTemplate, "malformed ${...} in the value",
-		"write ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:+alt}, ${NAME+alt}, ${NAME:?error} or ${NAME?error}; $$ is a literal $"}
+	bad := &templateError{code: CodeBadTemplate, format: "malformed ${...} in the value",
+		hint: "write ${NAME}, ${NAME:-default}, ${NAME-default}, ${NAME:+alt}, ${NAME+alt}, ${NAME:?error} or ${NAME?error}; $$ is a literal $"}
 	if name == "" {
 		return "", bad
 	}
@@ -130,7 +134,7 @@ func (x *expander) braced(in string) (string, error) {
 	}
 	word := rest[len(op):]
 	if x.depth++; x.depth > maxNesting {
-		return "", &templateError{CodeBadTemplate, "${...} defaults nested too deeply", "nest at most 32 levels of ${...}"}
+		return "", &templateError{code: CodeBadTemplate, format: "${...} defaults nested too deeply", hint: "nest at most 32 levels of ${...}"}
 	}
 	defer func() { x.depth-- }()
 	v, ok := x.lookup(name)
@@ -151,8 +155,8 @@ func (x *expander) braced(in string) (string, error) {
 			if op == ":?" {
 				how = "unset or empty"
 			}
-			return "", &templateError{CodeRequired, "required variable " + name + " is " + how,
-				"set " + name + " earlier in the file or in the environment, or drop the " + op + " check"}
+			return "", &templateError{code: CodeRequired, format: "required variable %s is %s", args: []any{name, diag.Phrase(how)},
+				hint: "set it earlier in the file or in the environment, or drop the " + op + " check"}
 		}
 		return v, nil
 	}

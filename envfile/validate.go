@@ -136,30 +136,30 @@ const latin1Hint = "the file is probably Latin-1 or Windows-1252: convert it wit
 func (c *checker) run() {
 	data := c.data
 	if kind, bom := utf16Kind(data); kind != "" {
-		how := "without a byte order mark"
+		how := diag.Phrase("without a byte order mark")
 		if bom {
 			how = "with a byte order mark"
 		}
 		c.src.MarkSecret(0, len(data))
 		c.diags = append(c.diags, diag.Errorf(CodeUTF16, diag.Position{}, "save it as UTF-8 (in Notepad: Save As, Encoding UTF-8), or convert it: iconv -f "+kind+" -t UTF-8",
-			"the file is %s text %s (Notepad's \"Unicode\"): %s reads it as garbage", kind, how, c.opts.Dialect))
+			"the file is %s text %s (Notepad's \"Unicode\"): %s reads it as garbage", diag.Phrase(kind), how, c.opts.Dialect))
 		return
 	}
 	if !utf8.Valid(data) && !looksLikeText(data) || c.opts.Decrypted && controlHeavy(data) {
 		off := invalidUTF8(data, 0)
-		what := fmt.Sprintf("invalid UTF-8 at byte %d", off)
+		what := diag.Phrase(fmt.Sprintf("invalid UTF-8 at %s", c.src.Position(off)))
 		if off < 0 {
 			off = firstControl(data)
-			what = fmt.Sprintf("control bytes, the first at byte %d", off)
+			what = diag.Phrase(fmt.Sprintf("control bytes, the first at %s", c.src.Position(off)))
 		}
 		c.src.MarkSecret(0, len(data))
 		if c.opts.Decrypted {
-			key := "the key used"
+			key := diag.Phrase("the key used")
 			if c.opts.KeyFingerprint != "" {
-				key = "key " + c.opts.KeyFingerprint
+				key = diag.Phrase("key " + c.opts.KeyFingerprint)
 			}
 			d := diag.Errorf(CodeNotUTF8, c.src.Position(off),
-				"decrypt with the key this file was encrypted with; "+key+" does not seem to be it",
+				"decrypt with the key this file was encrypted with; "+string(key)+" does not seem to be it",
 				"decrypted content is not text (%s): wrong key? (decrypted with %s)", what, key)
 			d.WrongKey = true
 			c.diags = append(c.diags, d)
@@ -222,7 +222,10 @@ func (c *checker) emit(d diag.Diagnostic) {
 // position, whole-file ones first.
 func (c *checker) finish() {
 	for code, i := range c.summaries {
-		c.diags[i].Message = fmt.Sprintf("%d more like this (%s), from here on, not shown", c.counts[code]-maxPerCode, code)
+		d := &c.diags[i]
+		sum := diag.Errorf(code, d.Pos, d.Hint, "%d more like this (%s), from here on, not shown", c.counts[code]-maxPerCode, diag.Phrase(code))
+		sum.Severity, sum.WrongKey = d.Severity, d.WrongKey
+		*d = sum
 	}
 	sort.SliceStable(c.diags, func(i, j int) bool {
 		a, b := c.diags[i].Pos, c.diags[j].Pos
@@ -254,9 +257,9 @@ func (c *checker) checkUTF8() {
 		end := lineEnd(data, off)
 		if i := invalidUTF8(data[:end], off); i >= 0 {
 			if c.opts.Dialect == Docker {
-				c.errorf(CodeNotUTF8, i, latin1Hint, "invalid UTF-8 (byte %d of the file): docker refuses the whole file", i)
+				c.errorf(CodeNotUTF8, i, latin1Hint, "invalid UTF-8: docker refuses the whole file")
 			} else {
-				c.errorf(CodeNotUTF8, i, latin1Hint, "invalid UTF-8 (byte %d of the file)", i)
+				c.errorf(CodeNotUTF8, i, latin1Hint, "invalid UTF-8")
 			}
 		}
 		off = end

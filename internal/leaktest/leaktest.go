@@ -215,7 +215,7 @@ func (c Case) String() string { return fmt.Sprintf("%q", c.Data) }
 var Words = []string{
 	"docker", "registry", "example", "pass", "auth", "password", "docker.io", "index", "word",
 	"uses", "the", "and", "ignores", "field", "unknown", "entry", "delete", "value", "name",
-	"line", "keeps", "quotes", "PASSWORD", "HOST", "refuses",
+	"line", "keeps", "quotes", "PASSWORD", "HOST", "refuses", "more", "like", "this", "shown", "set",
 }
 
 // Stranger returns a secret as long as w that is no word of anything a
