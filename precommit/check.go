@@ -13,6 +13,7 @@ import (
 	"github.com/shipseal/shipseal/diag"
 	"github.com/shipseal/shipseal/dockercfg"
 	"github.com/shipseal/shipseal/envfile"
+	"github.com/shipseal/shipseal/internal/shellquote"
 	"github.com/shipseal/shipseal/projectkey"
 	"github.com/shipseal/shipseal/validate"
 )
@@ -124,7 +125,7 @@ func (c *Checker) check(name string, data []byte) (*diag.Report, error) {
 		r = c.plain(name, data, true)
 		r.Diagnostics = append([]diag.Diagnostic{diag.Errorf(CodeNotEncrypted, diag.Position{},
 			fmt.Sprintf("encrypt it (shipseal encrypt %s %s) and commit only the encrypted file",
-				shellArg(path.Join(path.Dir(name), validate.BaseName(name))), shellArg(name)),
+				shellquote.Quote(path.Join(path.Dir(name), validate.BaseName(name))), shellquote.Quote(name)),
 			"%s is named as an encrypted file but is not encrypted: its content would be committed in the clear", base)},
 			r.Diagnostics...)
 	default:
@@ -179,7 +180,7 @@ func (c *Checker) plain(name string, data []byte, always bool) *diag.Report {
 			}
 			r.Add(diag.Errorf(CodePlainCredentials, pos,
 				fmt.Sprintf("commit the encrypted file only: shipseal encrypt %s %s, then git rm --cached %[1]s "+
-					"and add it to .gitignore; if it was ever pushed, change the password", shellArg(name), shellArg(name+".encrypted")),
+					"and add it to .gitignore; if it was ever pushed, change the password", shellquote.Quote(name), shellquote.Quote(name+".encrypted")),
 				"plaintext credentials for %s: anyone who can read the repository can log in to the registry", reg))
 		}
 	}
@@ -309,7 +310,7 @@ func (c *Checker) keyContent(name string, data []byte, byName bool) (*diag.Repor
 		}
 	}
 	r := &diag.Report{File: name, Kind: "key"}
-	hint := fmt.Sprintf("remove it from the commit (git rm --cached %s) and add it to .gitignore; %s", shellArg(name), rotateHint)
+	hint := fmt.Sprintf("remove it from the commit (git rm --cached %s) and add it to .gitignore; %s", shellquote.Quote(name), rotateHint)
 	switch {
 	case key != nil && key.Equal(project):
 		r.Add(diag.Errorf(CodeKeyFile, diag.Position{}, hint,
@@ -402,7 +403,7 @@ func (c *Checker) projectKeyIn(r *diag.Report, name string, data []byte) *diag.R
 		r = &diag.Report{File: name, Kind: string(validate.Unknown)}
 	}
 	hint := fmt.Sprintf("take the key out of %s: CI should get it from its own secret settings (as $%s), never from the repository; %s",
-		shellArg(name), projectkey.EnvKey, rotateHint)
+		shellquote.Quote(name), projectkey.EnvKey, rotateHint)
 	if raw {
 		// Binary: no line to show.
 		r.Add(diag.Errorf(CodeKeyFile, diag.Position{}, hint,
@@ -457,24 +458,9 @@ func (c *Checker) twinOf(name string) string {
 	return ""
 }
 
-// shellArg is s as a word of a shell command that a hint suggests: as it
-// is when that is safe, else quoted.
-func shellArg(s string) string {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_./+=:,@%", c) >= 0) {
-			return shellQuote(s)
-		}
-	}
-	if s == "" {
-		return "''"
-	}
-	return s
-}
-
 func twinDiag(name, twin string) diag.Diagnostic {
 	return diag.Errorf(CodePlainTwin, diag.Position{},
-		fmt.Sprintf("commit only %s: git rm --cached %s, and add %[2]s to .gitignore", path.Base(twin), shellArg(name)),
+		fmt.Sprintf("commit only %s: git rm --cached %s, and add %[2]s to .gitignore", path.Base(twin), shellquote.Quote(name)),
 		"%s is the plaintext of %s: committing it publishes the secret that the encrypted file protects", path.Base(name), path.Base(twin))
 }
 

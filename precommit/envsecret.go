@@ -10,6 +10,7 @@ import (
 
 	"github.com/shipseal/shipseal/diag"
 	"github.com/shipseal/shipseal/envfile"
+	"github.com/shipseal/shipseal/internal/shellquote"
 )
 
 // Rule CK006 finds secrets in a plaintext env file: a variable whose name
@@ -55,7 +56,7 @@ func envSecrets(name string, data []byte, dialect envfile.Dialect, src *diag.Sou
 		out = append(out, diag.Errorf(CodePlainEnvSecret, pos,
 			fmt.Sprintf("commit the encrypted file only: shipseal encrypt %s %s, then git rm --cached %[1]s and add it to .gitignore; "+
 				"if it was ever pushed, change the secret (an example with placeholder values belongs in .env.example)",
-				shellArg(name), shellArg(name+".encrypted")),
+				shellquote.Quote(name), shellquote.Quote(name+".encrypted")),
 			"%s holds %s in plaintext: anyone who can read the repository can use it", shownVariable(e.Name), what))
 	}
 	return out

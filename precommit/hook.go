@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/shipseal/shipseal/atomicfile"
+	"github.com/shipseal/shipseal/internal/shellquote"
 )
 
 // hookMarker is the line that says a hook is shipseal's own: install
@@ -50,23 +51,19 @@ func HookScript(exe string, args []string) []byte {
 	var b strings.Builder
 	cmdline := "check"
 	for _, a := range args {
-		cmdline += " " + shellQuote(a)
+		cmdline += " " + shellquote.Single(a)
 	}
 	fmt.Fprintf(&b, "#!/bin/sh\n%s; remove it with `shipseal hook uninstall`.\n", hookMarker)
 	b.WriteString("# It checks the staged files for broken or leaked secrets (see shipseal's docs/pre-commit.md).\n")
 	b.WriteString("# To commit once without the check: git commit --no-verify\n")
 	fmt.Fprintf(&b, "if command -v shipseal >/dev/null 2>&1; then\n\texec shipseal %s\nfi\n", cmdline)
 	if exe != "" {
-		fmt.Fprintf(&b, "if [ -x %s ]; then\n\texec %s %s\nfi\n", shellQuote(exe), shellQuote(exe), cmdline)
+		fmt.Fprintf(&b, "if [ -x %s ]; then\n\texec %s %s\nfi\n", shellquote.Single(exe), shellquote.Single(exe), cmdline)
 	}
 	b.WriteString("echo 'shipseal: error: the pre-commit hook cannot find shipseal' >&2\n")
 	b.WriteString("echo 'shipseal: hint: install shipseal on your PATH, or remove the hook with `shipseal hook uninstall`' >&2\n")
 	b.WriteString("exit 1\n")
 	return []byte(b.String())
-}
-
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // HookPath returns the path of the repository's pre-commit hook, honouring

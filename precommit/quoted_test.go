@@ -35,24 +35,6 @@ func TestQuotedAt(t *testing.T) {
 	}
 }
 
-func TestShellArg(t *testing.T) {
-	for in, want := range map[string]string{
-		"docker/config.json":  "docker/config.json",
-		".env.production":     ".env.production",
-		"with space.env":      "'with space.env'",
-		"it's.env":            `'it'\''s.env'`,
-		"$HOME.env":           `'$HOME.env'`,
-		"ünïcode.env":         "'ünïcode.env'",
-		"":                    "''",
-		"a*b":                 "'a*b'",
-		"v1.2+build:x,y@z%20": "v1.2+build:x,y@z%20",
-	} {
-		if got := shellArg(in); got != want {
-			t.Errorf("shellArg(%q) = %s, want %s", in, got, want)
-		}
-	}
-}
-
 // BenchmarkCheckLargeDockercfg checks a plaintext 1 MiB config.json of
 // ~9,000 registries, each reported as CK002 at its place.
 func BenchmarkCheckLargeDockercfg(b *testing.B) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/shipseal/shipseal/crypto"
 	"github.com/shipseal/shipseal/diag"
+	"github.com/shipseal/shipseal/internal/shellquote"
 	"github.com/shipseal/shipseal/validate"
 	"github.com/spf13/cobra"
 )
@@ -192,12 +193,12 @@ func (g encryptGate) decryptCommand() string {
 	c := "shipseal decrypt"
 	switch {
 	case g.in != stdio:
-		c += " " + quoteArg(g.in)
+		c += " " + shellquote.Quote(g.in)
 	case g.out != stdio:
 		c += " -"
 	}
 	if g.out != stdio {
-		c += " " + quoteArg(g.out)
+		c += " " + shellquote.Quote(g.out)
 	}
 	return c
 }

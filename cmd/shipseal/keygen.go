@@ -12,6 +12,7 @@ import (
 
 	"github.com/shipseal/shipseal/atomicfile"
 	"github.com/shipseal/shipseal/crypto"
+	"github.com/shipseal/shipseal/internal/shellquote"
 	"github.com/shipseal/shipseal/projectkey"
 	"github.com/spf13/cobra"
 )
@@ -50,7 +51,7 @@ instead. Use keygen for tests, for other CI systems, and to rotate keys
 func keygenArgs(_ *cobra.Command, args []string) error {
 	if len(args) > 0 {
 		return withHint(usageErrorf("unexpected argument %q", args[0]),
-			"did you mean `shipseal keygen -o %s`?", quoteArg(args[0]))
+			"did you mean `shipseal keygen -o %s`?", shellquote.Quote(args[0]))
 	}
 	return nil
 }
@@ -67,7 +68,7 @@ func runKeygen(s *streams, opts *keygenOptions) error {
 	if st, err := os.Stat(opts.output); err == nil && st.IsDir() {
 		// --force cannot help: a key never replaces a directory.
 		return withHint(fmt.Errorf("%s is a directory: keygen writes a key file", opts.output),
-			"name the file: `shipseal keygen -o %s`", quoteArg(filepath.Join(opts.output, projectkey.DefaultName)))
+			"name the file: `shipseal keygen -o %s`", shellquote.Quote(filepath.Join(opts.output, projectkey.DefaultName)))
 	}
 	var o []atomicfile.Option
 	if !opts.force {
