@@ -56,13 +56,16 @@ type JSONReport struct {
 	Diagnostics []JSONDiagnostic `json:"diagnostics"`
 }
 
-// JSONDiagnostic is one diagnostic in the --format json schema.
+// JSONDiagnostic is one diagnostic in the --format json schema. A
+// finding about the whole file (EN002, CK001) has no position: Line,
+// Column and Offset are then nil, and left out, rather than 0, which
+// would read as a place (Offset 0 is the first byte).
 type JSONDiagnostic struct {
 	Code     string   `json:"code"`
 	Severity Severity `json:"severity"`
-	Line     int      `json:"line"`
-	Column   int      `json:"column"`
-	Offset   int      `json:"offset"`
+	Line     *int     `json:"line,omitempty"`   // 1-based
+	Column   *int     `json:"column,omitempty"` // 1-based, in bytes
+	Offset   *int     `json:"offset,omitempty"` // 0-based, in bytes
 	Message  string   `json:"message"`
 	Hint     string   `json:"hint,omitempty"`
 	WrongKey bool     `json:"wrong_key,omitempty"`
@@ -78,8 +81,11 @@ func (r *Report) JSON() JSONReport {
 		out.Notes = append(out.Notes, r.mask(n))
 	}
 	for _, d := range r.Diagnostics {
-		jd := JSONDiagnostic{Code: d.Code, Severity: d.Severity, Line: d.Pos.Line, Column: d.Pos.Column,
-			Offset: d.Pos.Offset, Message: r.Message(d), Hint: r.Hint(d), WrongKey: d.WrongKey}
+		jd := JSONDiagnostic{Code: d.Code, Severity: d.Severity, Message: r.Message(d), Hint: r.Hint(d), WrongKey: d.WrongKey}
+		if d.Pos.Line > 0 {
+			pos := d.Pos
+			jd.Line, jd.Column, jd.Offset = &pos.Line, &pos.Column, &pos.Offset
+		}
 		if r.Source != nil {
 			jd.Excerpt = r.Source.Excerpt(d.Pos)
 		}
@@ -101,5 +107,6 @@ func WriteJSON(w io.Writer, reports []*Report) error {
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // hints hold shell commands: "&&", not "\u0026\u0026"
 	return enc.Encode(doc)
 }
