@@ -99,15 +99,14 @@ func (c *contents) decryptError(err error) error {
 // from being a credential store: they say that some registry's
 // credentials are not in it (held by another helper, an empty entry, none
 // at all), which only matters to a file handed to docker as config.json;
-// or they fault one entry that docker still reads (a username beside auth
-// that disagrees with it: docker uses auth; an empty password, which
-// get answers as not found). One such entry must not stop docker from
-// using every other registry in the store.
+// or they fault one entry that docker still reads (an empty password,
+// which get answers as not found). One such entry must not stop docker
+// from using every other registry in the store. (A username beside auth
+// that disagrees with it, DC014, is only a warning: docker uses auth.)
 var ignored = map[string]bool{
 	dockercfg.CodeNoCredential:    true,
 	dockercfg.CodeHelperHeld:      true,
 	dockercfg.CodeNoCredentials:   true,
-	dockercfg.CodeAuthMismatch:    true,
 	dockercfg.CodeEmptyCredential: true,
 }
 

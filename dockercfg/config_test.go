@@ -66,12 +66,12 @@ func TestAuthRoundTrip(t *testing.T) {
 }
 
 func TestParseRejectsWithoutSecrets(t *testing.T) {
-	data := []byte(`{"auths": {"r.example.com": {"auth": "` + EncodeAuth("ci", "parse-secret") + `", "password": "other-secret"}}}`)
+	data := []byte(`{"auths": {"r.example.com": {"auth": "` + EncodeAuth("", "parse-secret") + `", "password": "other-secret"}}}`)
 	_, err := Parse(data)
 	require.Error(t, err)
 	var pe *Error
 	require.True(t, errors.As(err, &pe))
-	assert.Equal(t, CodeAuthMismatch, pe.Code)
+	assert.Equal(t, CodeEmptyCredential, pe.Code)
 	assert.NotContains(t, err.Error(), "parse-secret")
 	assert.NotContains(t, err.Error(), "other-secret")
 	assert.Equal(t, 1, pe.Line)

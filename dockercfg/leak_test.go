@@ -85,7 +85,8 @@ func TestReportsDoNotGarble(t *testing.T) {
 	// The audit's examples, spelled out.
 	_, rep := Validate("m.json", fill(garbleShapes[1], "docker"), Options{})
 	out := leaktest.Render(t, rep)
-	for _, want := range []string{"hint: docker uses auth and ignores username and password", `"auth":"****"`} {
+	for _, want := range []string{`username "other" of "r.io" disagrees with the user "user" in its auth; docker uses auth`,
+		"hint: delete username and password, or make them agree", `"auth":"****"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the report lacks %q:\n%s", want, out)
 		}

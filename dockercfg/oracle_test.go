@@ -24,7 +24,6 @@ var stricterThanDocker = map[string]string{
 	CodeEntryNotObject:  "docker reads a null entry as an empty one",
 	CodeUnknownFormat:   "docker ignores unknown fields, so any object is a config",
 	CodeEmptyCredential: "docker accepts an empty password, and a user name without one",
-	CodeAuthMismatch:    "docker silently uses auth over username/password",
 	CodeNoCredential:    "docker accepts an entry without credentials",
 	CodeHelperHeld:      "docker asks the credential helper, which CI does not have",
 	CodeDuplicateReg:    "docker keeps the last (or a random) one",

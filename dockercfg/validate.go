@@ -756,13 +756,16 @@ func (v *validator) checkCredentials(reg *member, a AuthConfig, fields *[len(ent
 			v.errorf(CodeEmptyCredential, at(fieldAuth), "encode user:password with both parts filled in; registries refuse an empty password",
 				"auth of %q decodes to user %q with an empty password", reg.key, string(user))
 		case err == nil:
+			// A warning: docker decodes auth and overwrites username
+			// and password with what it holds, so the file works.
+			const hint = "delete username and password, or make them agree: other tools may read them instead of auth"
 			if a.Username != "" && a.Username != string(user) {
-				v.errorf(CodeAuthMismatch, at(fieldUsername), "docker uses auth and ignores username and password: delete them or make them agree",
-					"username %q of %q disagrees with the user %q in its auth", a.Username, reg.key, string(user))
+				v.warnf(CodeAuthMismatch, at(fieldUsername), hint,
+					"username %q of %q disagrees with the user %q in its auth; docker uses auth", a.Username, reg.key, string(user))
 			}
 			if a.Password != "" && a.Password != string(pass) {
-				v.errorf(CodeAuthMismatch, at(fieldPassword), "docker uses auth and ignores username and password: delete them or make them agree",
-					"password of %q disagrees with the password in its auth", reg.key)
+				v.warnf(CodeAuthMismatch, at(fieldPassword), hint,
+					"password of %q disagrees with the password in its auth; docker uses auth", reg.key)
 			}
 		}
 		return
