@@ -8,6 +8,7 @@ import (
 
 	"github.com/shipseal/shipseal/crypto"
 	"github.com/shipseal/shipseal/diag"
+	"github.com/shipseal/shipseal/internal/shellquote"
 )
 
 // NamedEncrypted reports whether name says that its file is encrypted: it
@@ -52,10 +53,10 @@ func (e *NotEncryptedError) Unwrap() error { return crypto.ErrNotEncrypted }
 func (e *NotEncryptedError) Hint() string {
 	plain := filepath.Join(filepath.Dir(e.Name), BaseName(e.Name))
 	if e.Empty {
-		return fmt.Sprintf("encrypt the content it should hold (shipseal encrypt PLAINTEXT %s), or delete it", quoteArg(e.Name))
+		return fmt.Sprintf("encrypt the content it should hold (shipseal encrypt PLAINTEXT %s), or delete it", shellquote.Quote(e.Name))
 	}
 	return fmt.Sprintf("encrypt it under its plaintext name (mv %s %s && shipseal encrypt %s %s) and commit only the encrypted file",
-		quoteArg(e.Name), quoteArg(plain), quoteArg(plain), quoteArg(e.Name))
+		shellquote.Quote(e.Name), shellquote.Quote(plain), shellquote.Quote(plain), shellquote.Quote(e.Name))
 }
 
 // Diagnostic is the error as a finding about the whole file (EN001, as
@@ -76,13 +77,4 @@ func CheckNamed(name string, data []byte) error {
 		return nil
 	}
 	return &NotEncryptedError{Name: name, Empty: len(bytes.TrimSpace(data)) == 0}
-}
-
-// quoteArg writes a file name as a shell word, for the commands hints
-// suggest: as it is when that is safe, else in single quotes.
-func quoteArg(name string) string {
-	if name != "" && strings.Trim(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./,:=@%+") == "" {
-		return name
-	}
-	return "'" + strings.ReplaceAll(name, "'", `'\''`) + "'"
 }
