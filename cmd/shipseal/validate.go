@@ -34,11 +34,14 @@ Each FILE gets its verdict on standard output, in order: its diagnostics,
 "FILE: ok (KIND)" when it is valid, or "FILE: skipped: ..." when it is
 neither a dockercfg nor an env file (--type says which; with --strict, or
 named *.json, such a file is an error). A file that cannot be read is that
-file's error (EN007), and the other files are still checked.
+file's error (EN007), and the other files are still checked. A file named
+*.encrypted, *.enc or *.aes that holds plaintext, or nothing, is an error
+(EN001): Codeship cannot decrypt it. --format json is described in
+docs/cli.md.
 
 Exit codes: 0 valid, 5 invalid content, 4 cannot decrypt (wrong key,
-corrupt), 1 a FILE cannot be read, 2 usage (also a key file such as
-codeship.aes given as FILE), 3 key missing or malformed. When files fail
+corrupt, not encrypted), 1 a FILE cannot be read, 2 usage (also a key
+file such as codeship.aes given as FILE), 3 key missing or malformed. When files fail
 differently, the code is the first of 2, 1, 4, 5 that one of them has.`,
 		Example: `  # before "jet encrypt", or after Codeship said "Failed to parse dockercfg"
   shipseal validate dockercfg.encrypted
