@@ -109,16 +109,25 @@ func (c *Config) Lookup(registry string) *Entry {
 }
 
 // HelperFor returns the credential helper docker asks for registry: its
-// credHelpers entry, else credsStore, else "".
+// credHelpers entry, else credsStore, else "". An entry of "" (or null)
+// is an entry all the same: as docker's configfile does, it means the
+// file's own credentials, whatever credsStore says. An entry spelled as
+// registry is written wins over others that normalise alike (of those,
+// the first in byte order, so that the answer does not change from run to
+// run).
 func (c *Config) HelperFor(registry string) string {
-	if len(c.CredHelpers) == 0 {
-		return c.CredsStore
+	if h, ok := c.CredHelpers[registry]; ok {
+		return h
 	}
 	key := Normalize(registry)
-	for r, h := range c.CredHelpers {
-		if Normalize(r) == key && h != "" {
-			return h
+	found, first := false, ""
+	for r := range c.CredHelpers {
+		if (!found || r < first) && Normalize(r) == key {
+			found, first = true, r
 		}
+	}
+	if found {
+		return c.CredHelpers[first]
 	}
 	return c.CredsStore
 }

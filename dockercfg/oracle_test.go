@@ -2,6 +2,7 @@ package dockercfg
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -97,4 +98,46 @@ func TestDockerOracleDifferencesDocumented(t *testing.T) {
 	for _, c := range Codes {
 		assert.Contains(t, string(doc), "### "+c.Code, "docs/dockercfg.md does not explain %s", c.Code)
 	}
+}
+
+// TestHelperForMatchesDocker asks docker's configfile which store it uses
+// for each registry of a config with credsStore and credHelpers, one of
+// them "": docker then reads the file's own credentials, not credsStore.
+func TestHelperForMatchesDocker(t *testing.T) {
+	data := []byte(`{"auths": {"own.example.com": {"auth": "` + EncodeAuth("ci", "pw") + `"}},
+		"credsStore": "desktop",
+		"credHelpers": {"gcr.io": "gcloud", "own.example.com": "", "null.example.com": null}}`)
+	cfg, _ := Validate("config.json", data, Options{}) // DC016 for gcr.io: its helper holds it
+	require.NotNil(t, cfg)
+	docker := configfile.New("config.json")
+	require.NoError(t, docker.LoadFromReader(bytes.NewReader(data)))
+	for _, registry := range []string{"gcr.io", "own.example.com", "null.example.com", "other.example.com"} {
+		helper := cfg.HelperFor(registry)
+		store := fmt.Sprintf("%T", docker.GetCredentialsStore(registry))
+		// docker's file store is *credentials.fileStore, a helper's
+		// *credentials.nativeStore.
+		assert.Equal(t, helper == "", strings.HasSuffix(store, "fileStore"),
+			"%s: shipseal says helper %q, docker uses %s", registry, helper, store)
+	}
+	assert.Equal(t, "", cfg.HelperFor("own.example.com"))
+	assert.Equal(t, "", cfg.HelperFor("null.example.com"))
+	assert.Equal(t, "gcloud", cfg.HelperFor("gcr.io"))
+	assert.Equal(t, "desktop", cfg.HelperFor("other.example.com"))
+	// Spelled another way, the entry still counts; of two that normalise
+	// alike, the one spelled as asked wins, else the first in byte order.
+	assert.Equal(t, "", cfg.HelperFor("https://OWN.example.com/v2/"))
+	two := &Config{CredsStore: "desktop", CredHelpers: map[string]string{"https://r.io": "b", "r.io": "", "HTTPS://r.io": "a"}}
+	assert.Equal(t, "", two.HelperFor("r.io"))
+	assert.Equal(t, "b", two.HelperFor("https://r.io"))
+	assert.Equal(t, "a", two.HelperFor("http://r.io"))
+	assert.Equal(t, "desktop", (&Config{CredsStore: "desktop"}).HelperFor("r.io"))
+
+	// So an empty entry whose credHelpers entry is "" holds no
+	// credential (DC015): docker does not ask credsStore for it.
+	_, r := Validate("config.json", []byte(`{"auths": {"r.io": {}}, "credsStore": "desktop", "credHelpers": {"r.io": ""}}`), Options{})
+	var codes []string
+	for _, d := range r.Diagnostics {
+		codes = append(codes, d.Code)
+	}
+	assert.Equal(t, []string{CodeNoCredential}, codes)
 }
