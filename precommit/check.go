@@ -12,7 +12,6 @@ import (
 	"github.com/shipseal/shipseal/crypto"
 	"github.com/shipseal/shipseal/diag"
 	"github.com/shipseal/shipseal/dockercfg"
-	"github.com/shipseal/shipseal/envfile"
 	"github.com/shipseal/shipseal/internal/shellquote"
 	"github.com/shipseal/shipseal/projectkey"
 	"github.com/shipseal/shipseal/validate"
@@ -30,7 +29,9 @@ type Checker struct {
 	// file; it is called once for the search, and again for each
 	// encrypted or key-shaped file. A Key that returns projectkey.ErrNoKey
 	// (or a nil Key) means encrypted content is not checked, and the
-	// report says so.
+	// report says so. With its AutoDialect, every env file, encrypted or
+	// not, is read in the dialect validate.DialectFromName gives its name;
+	// the CK006 search reads it the same way.
 	Validate validate.Options
 	// Allow are the --allow exceptions.
 	Allow []Allow
@@ -38,11 +39,6 @@ type Checker struct {
 	// in the work tree); the plaintext twin rule asks it about X.encrypted.
 	// Nil means the work tree, relative to the working directory.
 	Exists func(name string) bool
-	// AutoDialect reads plaintext .env and .env.* files in the compose
-	// dialect, since docker compose is what reads them; other env files,
-	// and every encrypted one (Codeship reads those as docker run
-	// --env-file does), are read in Validate.Dialect.
-	AutoDialect bool
 
 	// The project key's text and bytes, to look for in every file;
 	// looked up on first use.
@@ -162,8 +158,9 @@ func (c *Checker) plain(name string, data []byte, always bool) *diag.Report {
 	opts := c.Validate
 	opts.Kind = kind
 	opts.Strict = false // Check promotes after the hygiene rules are in
-	if base := strings.ToLower(path.Base(name)); c.AutoDialect && !always && (base == ".env" || strings.HasPrefix(base, ".env.")) {
-		opts.Dialect = envfile.Compose
+	if opts.AutoDialect {
+		// Decided here, for the CK006 search as for Plain.
+		opts.Dialect = validate.DialectFromName(name)
 	}
 	r := validate.Plain(name, data, opts, nil)
 	if kind == validate.Env && !always {

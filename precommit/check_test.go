@@ -35,7 +35,7 @@ func encrypt(t testing.TB, key *crypto.Key, v crypto.Version, plain string) []by
 }
 
 func checker(key *crypto.Key, exists ...string) *precommit.Checker {
-	c := &precommit.Checker{AutoDialect: true, Exists: func(name string) bool {
+	c := &precommit.Checker{Validate: validate.Options{AutoDialect: true}, Exists: func(name string) bool {
 		for _, e := range exists {
 			if e == name {
 				return true

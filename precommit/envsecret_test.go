@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/shipseal/shipseal/diag"
+	"github.com/shipseal/shipseal/validate"
 )
 
 func TestEnvSecretKind(t *testing.T) {
@@ -188,7 +189,7 @@ func TestCheckEnvSecrets(t *testing.T) {
 		{"prod.env", "DB_PASSWORD\n", "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			secrets, others := secretCodes(t, &Checker{AutoDialect: true}, tc.name, tc.data)
+			secrets, others := secretCodes(t, &Checker{Validate: validate.Options{AutoDialect: true}}, tc.name, tc.data)
 			if got := strings.Join(secrets, ", "); got != tc.want {
 				t.Errorf("CK006 in %q = %q, want %q", tc.data, got, tc.want)
 			}
@@ -200,7 +201,7 @@ func TestCheckEnvSecrets(t *testing.T) {
 }
 
 func TestCheckEnvSecretsAllowed(t *testing.T) {
-	c := &Checker{AutoDialect: true}
+	c := &Checker{Validate: validate.Options{AutoDialect: true}}
 	data := "# shipseal:allow CK006\nDB_PASSWORD=hunter2\nAPI_TOKEN=abc123\n"
 	r, err := c.Check(".env", []byte(data))
 	if err != nil {
@@ -227,7 +228,7 @@ func TestCheckEnvSecretsAllowed(t *testing.T) {
 
 func TestCheckEnvSecretsMessage(t *testing.T) {
 	const secret = "hunter2hunter2"
-	r, err := (&Checker{AutoDialect: true}).Check("deploy/.env", []byte("LOG=1\n  export API_TOKEN=\""+secret+"\"\n"))
+	r, err := (&Checker{Validate: validate.Options{AutoDialect: true}}).Check("deploy/.env", []byte("LOG=1\n  export API_TOKEN=\""+secret+"\"\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

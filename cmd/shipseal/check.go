@@ -119,7 +119,7 @@ func runCheck(s *streams, opts *checkOptions, args []string) error {
 		}
 		return key, keyErr
 	}
-	checker := &precommit.Checker{Validate: vopts, Allow: allows, AutoDialect: opts.flags.dialect == "auto"}
+	checker := &precommit.Checker{Validate: vopts, Allow: allows}
 
 	wd, err := os.Getwd()
 	if err != nil {
@@ -130,7 +130,7 @@ func runCheck(s *streams, opts *checkOptions, args []string) error {
 	switch {
 	case len(args) > 0:
 		for _, name := range args {
-			inputs = append(inputs, checkInput{name: filepath.ToSlash(name), read: func() ([]byte, error) { return checkReadFile(name, name) }})
+			inputs = append(inputs, checkInput{name: filepath.ToSlash(name), read: func() ([]byte, error) { return checkReadFile(name) }})
 		}
 	case repoErr != nil:
 		return withHint(usageErrorf("nothing to check: %w", repoErr),
@@ -228,14 +228,14 @@ func repoInputs(repo *precommit.Repo, checker *precommit.Checker, all bool) ([]c
 	inputs := make([]checkInput, len(files))
 	for i, f := range files {
 		path := filepath.Join(repo.Root, filepath.FromSlash(f.Name))
-		read := func() ([]byte, error) { return checkReadFile(path, f.Name) }
+		read := func() ([]byte, error) { return checkReadFile(path) }
 		if f.Link {
 			read = func() ([]byte, error) {
 				target, err := os.Readlink(path)
 				if err != nil {
 					// Not a link in this work tree (core.symlinks=false
 					// writes the target into a file): its content.
-					return checkReadFile(path, f.Name)
+					return checkReadFile(path)
 				}
 				return []byte(target), nil
 			}
@@ -255,9 +255,9 @@ type unreadable struct{ err error }
 func (e unreadable) Error() string { return e.err.Error() }
 func (e unreadable) Unwrap() error { return e.err }
 
-// checkReadFile reads the file at path, shown as name, or returns nil
-// content for one larger than precommit.MaxSize or not a regular file.
-func checkReadFile(path, name string) ([]byte, error) {
+// checkReadFile reads the file at path, or returns nil content for one
+// larger than precommit.MaxSize or not a regular file.
+func checkReadFile(path string) ([]byte, error) {
 	// Lstat: a symbolic link's content is a path, not a secret (and the
 	// index holds it that way too).
 	st, err := os.Lstat(path)
