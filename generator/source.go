@@ -296,13 +296,7 @@ func (g *Generator) planFile() (*plan, error) {
 		}
 		return nil, fmt.Errorf("cannot read %s: %w", what, err)
 	}
-	keys := projectkey.Finder{Path: g.KeyPath, Warnf: g.warnf}
-	if g.Getenv != nil {
-		keys.LookupEnv = func(name string) (string, bool) {
-			v := g.Getenv(name)
-			return v, v != ""
-		}
-	}
+	keys := projectkey.Finder{Path: g.KeyPath, Getenv: g.Getenv, Warnf: g.warnf}
 	found, err := keys.Find()
 	if err != nil {
 		if errors.Is(err, projectkey.ErrNoKey) {
