@@ -13,13 +13,13 @@ import (
 
 // The exit codes, documented in docs/cli.md. Every command uses these.
 const (
-	exitOK        = 0
-	exitFailure   = 1
-	exitUsage     = 2
-	exitKey       = 3
-	exitDecrypt   = 4
-	exitInvalid   = 5
-	exitSignalled = 130
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+	exitKey     = 3
+	exitDecrypt = 4
+	exitInvalid = 5
+	// A run stopped by signal N exits 128+N (interruptError.code).
 )
 
 // usageError is a bad command line: exit 2, with a pointer to --help.
