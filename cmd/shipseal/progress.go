@@ -174,22 +174,16 @@ func withProgressSeeker(s *streams, rs io.ReadSeeker, what string) (io.ReadSeeke
 	if bar == nil {
 		return rs, func() {}
 	}
-	return &progressSeeker{rs: rs, bar: bar}, bar.Finish
+	return &progressSeeker{progressReader{r: rs, bar: bar}, rs}, bar.Finish
 }
 
 type progressSeeker struct {
-	rs  io.ReadSeeker
-	bar *progress
-}
-
-func (p *progressSeeker) Read(b []byte) (int, error) {
-	n, err := p.rs.Read(b)
-	p.bar.Add64(int64(n))
-	return n, err
+	progressReader
+	s io.Seeker
 }
 
 func (p *progressSeeker) Seek(off int64, whence int) (int64, error) {
-	pos, err := p.rs.Seek(off, whence)
+	pos, err := p.s.Seek(off, whence)
 	if err == nil {
 		p.bar.Set64(pos)
 	}
