@@ -199,6 +199,13 @@ func waitCode(t *testing.T, cmd *exec.Cmd, limit time.Duration) int {
 		<-done
 		t.Fatalf("shipseal did not end within %v", limit)
 	}
+	return processExitCode(t, err)
+}
+
+// processExitCode is the exit code of a process that cmd.Wait returned
+// err for; an error other than the process's exit fails the test.
+func processExitCode(t *testing.T, err error) int {
+	t.Helper()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		return ee.ExitCode()

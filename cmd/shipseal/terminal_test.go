@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -82,14 +81,7 @@ func (term *terminal) wait(t *testing.T, cmd *exec.Cmd) int {
 	case <-term.done:
 	case <-time.After(5 * time.Second):
 	}
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		return ee.ExitCode()
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return 0
+	return processExitCode(t, err)
 }
 
 func writeKey(t *testing.T, dir string) string {
