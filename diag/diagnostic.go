@@ -62,8 +62,10 @@ type Diagnostic struct {
 	// code 4 instead of 5 when such a diagnostic is an error.
 	WrongKey bool
 
-	// made is how Errorf or Warnf made Message and Hint, or nil.
-	made *made
+	// made is how Errorf or Warnf made Message and Hint; zero if they
+	// did not. It is a value, not a pointer: a file with a mistake on
+	// each of 100,000 lines makes as many diagnostics.
+	made made
 }
 
 // made records what Errorf and Warnf were given: the format is shipseal's
@@ -74,6 +76,7 @@ type made struct {
 	format        string
 	args          []any
 	message, hint string
+	ok            bool
 }
 
 // Phrase is part of a message that shipseal made at run time, not text
@@ -99,5 +102,5 @@ func Warnf(code string, pos Position, hint, format string, args ...any) Diagnost
 func newf(code string, sev Severity, pos Position, hint, format string, args []any) Diagnostic {
 	msg := fmt.Sprintf(format, args...)
 	return Diagnostic{Code: code, Severity: sev, Pos: pos, Hint: hint, Message: msg,
-		made: &made{format: format, args: args, message: msg, hint: hint}}
+		made: made{format: format, args: args, message: msg, hint: hint, ok: true}}
 }

@@ -318,7 +318,7 @@ func (s *Source) MaskMessage(d Diagnostic) string {
 	if s == nil {
 		return d.Message
 	}
-	if m == nil || m.message != d.Message {
+	if !m.ok || m.message != d.Message {
 		return s.Mask(d.Message)
 	}
 	var args []any
@@ -341,7 +341,7 @@ func (s *Source) MaskMessage(d Diagnostic) string {
 // MaskHint returns d's hint as it may be shown: as it is when Errorf or
 // Warnf made it (a hint never quotes the file), else masked whole.
 func (s *Source) MaskHint(d Diagnostic) string {
-	if s == nil || d.Hint == "" || d.made != nil && d.made.hint == d.Hint {
+	if s == nil || d.Hint == "" || d.made.ok && d.made.hint == d.Hint {
 		return d.Hint
 	}
 	return s.Mask(d.Hint)
