@@ -18,7 +18,8 @@ const AuthConfigVar = "DOCKER_AUTH_CONFIG"
 // checkAuthConfig validates the value of every DOCKER_AUTH_CONFIG in f, an
 // env file parsed from data, as a dockercfg, and adds what dockercfg
 // finds to r, the env file's report: the same codes (DC…), the message
-// prefixed with the variable's name and masked as dockercfg masks it, at
+// prefixed with the variable's name and masked as dockercfg masks it
+// (only what it quotes from the value), at
 // the place in the env file where the value has the problem. A value the
 // dialect changed (escapes, ${VAR}) cannot be mapped byte for byte: the
 // finding is then at the value's start and its message says where in the
@@ -47,11 +48,11 @@ func checkAuthConfig(r *diag.Report, f *envfile.File, data []byte) {
 			default:
 				where = fmt.Sprintf(" (at line %d, column %d of the value)", d.Pos.Line, d.Pos.Column)
 			}
-			msg, hint := d.Message, d.Hint
-			if dr.Source != nil {
-				msg, hint = dr.Source.Mask(msg), dr.Source.Mask(hint)
-			}
-			nd := diag.Errorf(d.Code, r.Source.Position(at), hint, "%s: %s%s", AuthConfigVar, msg, where)
+			// dockercfg's report has masked what its message quotes from
+			// the value: the rest, and the hint, are its own words and
+			// shipseal's, to show as they are.
+			nd := diag.Errorf(d.Code, r.Source.Position(at), dr.Hint(d), "%s: %s%s",
+				diag.Phrase(AuthConfigVar), diag.Phrase(dr.Message(d)), diag.Phrase(where))
 			nd.Severity = d.Severity
 			r.Add(nd)
 			added = true
