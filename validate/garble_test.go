@@ -14,17 +14,21 @@ import (
 
 // garbleFiles are files whose secret (%W; %A is the base64 of ci:%W, %U
 // of user:%W) is one of leaktest.Words: a DOCKER_AUTH_CONFIG checked as a
-// dockercfg inside an env file.
+// dockercfg inside an env file, and files named as encrypted that hold
+// plaintext (EN001).
 var garbleFiles = []struct{ name, data string }{
 	{"ci.env", `DOCKER_AUTH_CONFIG={"auths":{"r.io":{"auth":"%U","username":"other"}}}` + "\n"},
 	{"ci.env", `DOCKER_AUTH_CONFIG={"auths":{"registry.example.com":{"auth":"%A","emial":"ci@example.com"}}}` + "\n"},
 	{"ci.env", "A=1\n" + `DOCKER_AUTH_CONFIG='{"auths":{"docker.example.com":{"username":"ci","password":"%W"}}'` + "\n"},
 	{"ci.env", `DOCKER_AUTH_CONFIG="{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"%A\",\"Password\":\"%W\"}}}"` + "\n"},
+	{"ci.env.encrypted", "DB_PASSWORD=%W\n"},
+	{"ci.env.encrypted", `DOCKER_AUTH_CONFIG={"auths":{"r.io":{"auth":"%U","username":"other"}}}` + "\n"},
+	{"dockercfg.encrypted", `{"auths":{"r.io":{"auth":"%U","username":"other","password":"x"}}}`},
 }
 
 // TestReportsDoNotGarble checks that a secret that is a common word is
 // masked at its place and nowhere else: what validate adds to the
-// validators' reports (DOCKER_AUTH_CONFIG's findings) is the same
+// validators' reports (DOCKER_AUTH_CONFIG's findings, EN001) is the same
 // as with a secret that is no word at all.
 func TestReportsDoNotGarble(t *testing.T) {
 	r := rand.New(rand.NewPCG(6, 6))

@@ -37,7 +37,7 @@ func (e *KeyFileError) Report(hint string) *diag.Report {
 		what = "the project key"
 	}
 	r := &diag.Report{File: e.Name, Kind: "key"}
-	r.Add(diag.Errorf(CodeKeyFile, diag.Position{}, hint, "this is %s, not an encrypted file or secret; nothing to validate", what))
+	r.Add(diag.Errorf(CodeKeyFile, diag.Position{}, hint, "this is %s, not an encrypted file or secret; nothing to validate", diag.Phrase(what)))
 	return r
 }
 

@@ -63,7 +63,7 @@ func (e *NotEncryptedError) Hint() string {
 // for any other file that is not encrypted): exit code 4, like decrypt's
 // for the same file.
 func (e *NotEncryptedError) Diagnostic() diag.Diagnostic {
-	d := diag.Errorf(CodeNotEncrypted, diag.Position{}, e.Hint(), "named as an encrypted file but %s", e.what())
+	d := diag.Errorf(CodeNotEncrypted, diag.Position{}, e.Hint(), "named as an encrypted file but %s", diag.Phrase(e.what()))
 	d.WrongKey = true // cannot be decrypted, as every other EN001
 	return d
 }

@@ -227,7 +227,7 @@ func Plain(name string, data []byte, opts Options, key *crypto.Key) *diag.Report
 func unknownContent(r *diag.Report, what string, opts Options) {
 	if opts.Explicit && opts.Strict {
 		r.Add(diag.Errorf(CodeUnknownContent, diag.Position{}, "say which it is with --type dockercfg or --type env, or leave the file out",
-			"%s: nothing was validated", what))
+			"%s: nothing was validated", diag.Phrase(what)))
 		return
 	}
 	r.Notes = append(r.Notes, what+"; not validated (use --type)")
@@ -257,7 +257,7 @@ func Unreadable(name string, err error) *diag.Report {
 		reason = err.Error()
 	}
 	r := &diag.Report{File: name, Kind: string(Unknown)}
-	r.Add(diag.Errorf(CodeUnreadable, diag.Position{}, hint, "cannot read: %s", reason))
+	r.Add(diag.Errorf(CodeUnreadable, diag.Position{}, hint, "cannot read: %s", diag.Phrase(reason)))
 	return r
 }
 
