@@ -122,7 +122,7 @@ func (c *Checker) check(name string, data []byte) (*diag.Report, error) {
 		r.Diagnostics = append([]diag.Diagnostic{diag.Errorf(CodeNotEncrypted, diag.Position{},
 			fmt.Sprintf("encrypt it (shipseal encrypt %s %s) and commit only the encrypted file",
 				shellquote.Quote(path.Join(path.Dir(name), validate.BaseName(name))), shellquote.Quote(name)),
-			"%s is named as an encrypted file but is not encrypted: its content would be committed in the clear", base)},
+			"%s is named as an encrypted file but is not encrypted: its content would be committed in the clear", diag.Phrase(base))},
 			r.Diagnostics...)
 	default:
 		r = c.plain(name, data, false)
@@ -175,10 +175,16 @@ func (c *Checker) plain(name string, data []byte, always bool) *diag.Report {
 			if i, ok := at[reg]; ok && r.Source != nil {
 				pos = r.Source.Position(i)
 			}
+			// A registry is quoted from the file; someRegistry is
+			// shipseal's own words.
+			var shown any = reg
+			if reg == someRegistry {
+				shown = diag.Phrase(reg)
+			}
 			r.Add(diag.Errorf(CodePlainCredentials, pos,
 				fmt.Sprintf("commit the encrypted file only: shipseal encrypt %s %s, then git rm --cached %[1]s "+
 					"and add it to .gitignore; if it was ever pushed, change the password", shellquote.Quote(name), shellquote.Quote(name+".encrypted")),
-				"plaintext credentials for %s: anyone who can read the repository can log in to the registry", reg))
+				"plaintext credentials for %s: anyone who can read the repository can log in to the registry", shown))
 		}
 	}
 	return r
@@ -242,15 +248,19 @@ func plainKindFromName(name string) validate.Kind {
 	}
 }
 
+// someRegistry stands for the registries of a file that could not be
+// parsed.
+const someRegistry = "a registry"
+
 // realCredentials returns the registries for which cfg holds a secret that
 // is not a placeholder. A file that could not be parsed at all counts as
-// holding credentials when it has a credential field.
+// holding credentials when it has a credential field: for someRegistry.
 func realCredentials(cfg *dockercfg.Config, data []byte) []string {
 	if cfg == nil {
 		lower := bytes.ToLower(data)
 		for _, f := range []string{`"auth"`, `"password"`, `"identitytoken"`, `"registrytoken"`} {
 			if bytes.Contains(lower, []byte(f)) {
-				return []string{"a registry"}
+				return []string{someRegistry}
 			}
 		}
 		return nil
@@ -317,7 +327,7 @@ func (c *Checker) keyContent(name string, data []byte, byName bool) (*diag.Repor
 			"this is an AES key (%v): anyone who can read the repository can decrypt every secret encrypted with it", key))
 	default:
 		r.Add(diag.Errorf(CodeKeyFile, diag.Position{}, hint,
-			"%s is where the project key is kept: anyone who can read the repository would have the key", base))
+			"%s is where the project key is kept: anyone who can read the repository would have the key", diag.Phrase(base)))
 	}
 	return r, nil
 }
@@ -458,7 +468,8 @@ func (c *Checker) twinOf(name string) string {
 func twinDiag(name, twin string) diag.Diagnostic {
 	return diag.Errorf(CodePlainTwin, diag.Position{},
 		fmt.Sprintf("commit only %s: git rm --cached %s, and add %[2]s to .gitignore", path.Base(twin), shellquote.Quote(name)),
-		"%s is the plaintext of %s: committing it publishes the secret that the encrypted file protects", path.Base(name), path.Base(twin))
+		"%s is the plaintext of %s: committing it publishes the secret that the encrypted file protects",
+		diag.Phrase(path.Base(name)), diag.Phrase(path.Base(twin)))
 }
 
 func hasSuffix(base string, suffixes []string) bool {

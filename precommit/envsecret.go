@@ -57,7 +57,7 @@ func envSecrets(name string, data []byte, dialect envfile.Dialect, src *diag.Sou
 			fmt.Sprintf("commit the encrypted file only: shipseal encrypt %s %s, then git rm --cached %[1]s and add it to .gitignore; "+
 				"if it was ever pushed, change the secret (an example with placeholder values belongs in .env.example)",
 				shellquote.Quote(name), shellquote.Quote(name+".encrypted")),
-			"%s holds %s in plaintext: anyone who can read the repository can use it", shownVariable(e.Name), what))
+			"%s holds %s in plaintext: anyone who can read the repository can use it", shownVariable(e.Name), diag.Phrase(what)))
 	}
 	return out
 }
@@ -129,14 +129,16 @@ func nameOffset(src *diag.Source, data []byte, e envfile.Entry) int {
 }
 
 // shownVariable is a variable's name as a message shows it: names are not
-// secrets, but text that only sits where a name goes might be.
-func shownVariable(name string) string {
+// secrets, but text that only sits where a name goes might be. A name is
+// quoted from the file (masked like any quote); "a variable" is
+// shipseal's own words.
+func shownVariable(name string) any {
 	if len(name) > 64 {
-		return "a variable"
+		return diag.Phrase("a variable")
 	}
 	for _, r := range name {
 		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.') {
-			return "a variable"
+			return diag.Phrase("a variable")
 		}
 	}
 	return name

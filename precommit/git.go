@@ -230,7 +230,7 @@ func (r *Repo) GitignoreReport(allow []Allow) (*diag.Report, error) {
 	rep := &diag.Report{File: ".gitignore", Kind: "gitignore"}
 	rep.Add(diag.Warnf(CodeGitignore, diag.Position{},
 		"add the line /codeship.aes to .gitignore, so that git add . never stages the key",
-		".gitignore does not cover %s: the project key is one git add away from a commit", projectkey.DefaultName))
+		".gitignore does not cover %s: the project key is one git add away from a commit", diag.Phrase(projectkey.DefaultName)))
 	applyAllows(rep, allow, pragmas{})
 	return rep, nil
 }
