@@ -41,8 +41,9 @@ registries, never a secret.
 
 Sources, in precedence order:
   1. an encrypted dockercfg: --from-file, $SHIPSEAL_DOCKERCFG, or
-     /etc/shipseal/dockercfg.encrypted if it exists; the key from
-     $SHIPSEAL_KEY (base64) or $SHIPSEAL_KEY_PATH
+     /etc/shipseal/dockercfg.encrypted if it exists; the key found as
+     every command finds it (--key-path, $SHIPSEAL_KEY as base64,
+     $SHIPSEAL_KEY_PATH, then codeship.aes; see docs/cli.md)
   2. $DOCKER_AUTH_CONFIG: a whole dockercfg as JSON
   3. $DOCKER_REGISTRY, $DOCKER_USERNAME, $DOCKER_PASSWORD (and $DOCKER_EMAIL)
   4. --from-helper NAME --registry R...: docker-credential-NAME get

@@ -41,8 +41,9 @@ docs/cli.md.
 
 Exit codes: 0 valid, 5 invalid content, 4 cannot decrypt (wrong key,
 corrupt, not encrypted), 1 a FILE cannot be read, 2 usage (also a key
-file such as codeship.aes given as FILE), 3 key missing or malformed. When files fail
-differently, the code is the first of 2, 1, 4, 5 that one of them has.`,
+file such as codeship.aes given as FILE), 3 key missing or malformed.
+When files fail differently, the code is the first of 2, 1, 4, 5 that one
+of them has.`,
 		Example: `  # before "jet encrypt", or after Codeship said "Failed to parse dockercfg"
   shipseal validate dockercfg.encrypted
   shipseal validate --type env --dialect compose .env
