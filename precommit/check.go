@@ -50,9 +50,6 @@ type Checker struct {
 // committed beside it.
 var twinSuffixes = []string{".encrypted", ".enc"}
 
-// encryptedSuffixes name a file as encrypted (validate strips the same).
-var encryptedSuffixes = []string{".encrypted", ".enc", ".aes"}
-
 // Check checks one file: name is its path (slash-separated, relative to
 // the repository root), data its content, or nil when the file is larger
 // than MaxSize. It returns nil when the file is none of shipseal's
@@ -110,7 +107,7 @@ func (c *Checker) check(name string, data []byte) (*diag.Report, error) {
 	}
 	var r *diag.Report
 	switch {
-	case hasSuffix(base, encryptedSuffixes) || bytes.HasPrefix(bytes.TrimSpace(data), []byte("codeship:")):
+	case validate.NamedEncrypted(name) || bytes.HasPrefix(bytes.TrimSpace(data), []byte("codeship:")):
 		if validate.IsEncrypted(data) {
 			var err error
 			if r, err = validate.File(name, data, c.Validate); err != nil {
@@ -450,7 +447,7 @@ func isText(data []byte) bool {
 // twinOf returns the encrypted file that name is the plaintext of, if it
 // exists, or "".
 func (c *Checker) twinOf(name string) string {
-	if hasSuffix(path.Base(name), encryptedSuffixes) {
+	if validate.NamedEncrypted(name) {
 		return ""
 	}
 	exists := c.Exists
@@ -470,13 +467,4 @@ func twinDiag(name, twin string) diag.Diagnostic {
 		fmt.Sprintf("commit only %s: git rm --cached %s, and add %[2]s to .gitignore", path.Base(twin), shellquote.Quote(name)),
 		"%s is the plaintext of %s: committing it publishes the secret that the encrypted file protects",
 		diag.Phrase(path.Base(name)), diag.Phrase(path.Base(twin)))
-}
-
-func hasSuffix(base string, suffixes []string) bool {
-	for _, s := range suffixes {
-		if len(base) > len(s) && strings.HasSuffix(strings.ToLower(base), s) {
-			return true
-		}
-	}
-	return false
 }

@@ -343,3 +343,28 @@ func BenchmarkCheck(b *testing.B) {
 		})
 	}
 }
+
+// TestNamedAsEncryptedIsValidatesRule checks that CK005 and the plaintext
+// twin rule call a file encrypted by validate's rule, as validate and
+// exec do: the three suffixes in any letter case, never a bare suffix.
+func TestNamedAsEncryptedIsValidatesRule(t *testing.T) {
+	for _, name := range []string{"app.env.encrypted", "deploy/dockercfg.ENC", "secrets/x.Aes", "a.enc",
+		".encrypted", "env.enc.bak", "notes.txt", "x.encrypted/env", "encrypted"} {
+		named := validate.NamedEncrypted(name)
+		r, err := checker(nil).Check(name, []byte("A=1\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r != nil && strings.Contains(codes(r), "CK005"); got != named {
+			t.Errorf("%s: CK005 is %v, validate.NamedEncrypted %v (%s)", name, got, named, codes(r))
+		}
+		// A file named as encrypted has no plaintext twin.
+		r, err = checker(nil, name+".encrypted").Check(name, []byte("A=1\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r != nil && strings.Contains(codes(r), "CK003"); got == named {
+			t.Errorf("%s: CK003 is %v, validate.NamedEncrypted %v (%s)", name, got, named, codes(r))
+		}
+	}
+}
