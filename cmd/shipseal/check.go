@@ -53,7 +53,7 @@ outside a git repository), 1 failure (git, or a file that cannot be read:
 that file's error, EN007, and the other files are still checked).`,
 		Example: `  shipseal check                      # the staged files, as the git hook does
   shipseal check --all                # every tracked file, in CI
-  shipseal check --allow 'CK003:testdata/**' --allow EV016:.env.example
+  shipseal check --allow 'CK003:testdata/**' --allow EV016:example.env
   shipseal hook install               # run it before every commit`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runCheck(s, opts, args) },
 	}
