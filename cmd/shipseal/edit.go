@@ -114,6 +114,11 @@ func runEdit(s *streams, opts *editOptions, name string) error {
 		if sealed, err = os.ReadFile(name); err != nil {
 			return inputError(name, err)
 		}
+		if err := validate.CheckNamed(name, sealed); err != nil {
+			var ne *validate.NotEncryptedError
+			errors.As(err, &ne)
+			return withHint(err, "%s", ne.Hint())
+		}
 		if plain, version, err = decryptText(sealed, found.Key); err != nil {
 			return fmt.Errorf("decrypting %s: %w", name, err)
 		}

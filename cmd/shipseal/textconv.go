@@ -33,7 +33,10 @@ file is not shown at all, only its size. --reveal prints everything.
 
 Made for git's diff.shipseal.textconv (set up by "shipseal git setup"; see
 docs/git.md). It does not fail a diff: without the key, or with a key
-that does not decrypt the file, it prints a one-line summary instead.`,
+that does not decrypt the file, it prints a one-line summary instead. A
+file named as encrypted (*.encrypted, *.enc, *.aes) that holds plaintext
+is shown masked after a first line saying that it is not encrypted; an
+empty one is that line alone.`,
 		Example: `  shipseal textconv dockercfg.encrypted
   shipseal textconv --reveal env.encrypted
   git config diff.shipseal.textconv "shipseal textconv"   # what git setup does`,
@@ -84,6 +87,16 @@ func runTextconv(s *streams, opts *textconvOptions, name string) error {
 			fmt.Fprintf(s.out, "# shipseal: encrypted %v file that %v does not decrypt (another key, or a corrupt file)\n", env.Version, key)
 			return nil
 		}
+	} else if err := validate.CheckNamed(name, data); err != nil {
+		// Shown masked, it would read as the decrypted content of an
+		// encrypted file. The note does not name the file: git gives
+		// textconv one side of a diff under a temporary name.
+		var ne *validate.NotEncryptedError
+		if errors.As(err, &ne) && ne.Empty {
+			fmt.Fprintf(s.out, "# shipseal: named as an encrypted file but empty: Codeship cannot decrypt it\n")
+			return nil
+		}
+		fmt.Fprintf(s.out, "# shipseal: named as an encrypted file but not encrypted: Codeship cannot decrypt it\n")
 	}
 	if opts.reveal {
 		_, err := s.out.Write(plain)
