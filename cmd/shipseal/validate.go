@@ -46,7 +46,7 @@ When files fail differently, the code is the first of 2, 1, 4, 5 that one
 of them has.`,
 		Example: `  # before "jet encrypt", or after Codeship said "Failed to parse dockercfg"
   shipseal validate dockercfg.encrypted
-  shipseal validate --type env --dialect compose .env
+  shipseal validate .env app.env   # .env as compose reads it, app.env as docker run --env-file
   shipseal validate --format json docker/config.json`,
 		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runValidate(s, opts, args) },
