@@ -58,7 +58,7 @@ that file's error, EN007, and the other files are still checked).`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runCheck(s, opts, args) },
 	}
 	f := cmd.Flags()
-	opts.key.register(f)
+	opts.key.register(f, s)
 	f.BoolVar(&opts.all, "all", false, "check every tracked file (in CI) instead of the staged ones")
 	f.StringArrayVar(&opts.allow, "allow", nil, "allow diagnostic CODE (or * for all) on files matching GLOB: CODE:GLOB (repeatable)")
 	opts.flags.bind(f, false, "auto")

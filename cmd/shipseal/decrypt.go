@@ -42,7 +42,7 @@ which catches a wrong key. Pass --binary for a v1 file that is not text.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runDecrypt(cmd.Context(), s, opts, args) },
 	}
 	f := cmd.Flags()
-	opts.key.register(f)
+	opts.key.register(f, s)
 	f.StringVarP(&opts.output, "output", "o", "", "write to this file instead of OUT")
 	f.BoolVar(&opts.binary, "binary", false, "do not require a v1 file's plaintext to be text")
 	return cmd

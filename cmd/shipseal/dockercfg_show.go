@@ -53,7 +53,7 @@ and reading it shows the secrets themselves, and leaves them on disk.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runDockercfgShow(s, opts, args[0]) },
 	}
 	f := cmd.Flags()
-	opts.key.register(f)
+	opts.key.register(f, s)
 	f.StringVar(&opts.query, "query", "", "print only what this gjson path matches (syntax: docs/dockercfg.md)")
 	f.StringVar(&opts.format, "format", "text", "output format: text or json")
 	return cmd

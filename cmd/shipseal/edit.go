@@ -73,7 +73,7 @@ remembering to delete the plaintext.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runEdit(s, opts, args[0]) },
 	}
 	f := cmd.Flags()
-	opts.key.register(f)
+	opts.key.register(f, s)
 	f.StringVar(&opts.kind, "type", "auto", "what the file holds: auto, dockercfg or env")
 	f.StringVar(&opts.dialect, "dialect", "auto", dialectUsage)
 	f.BoolVar(&opts.noValidate, "no-validate", false, "encrypt the result even if it is an invalid dockercfg or env file")

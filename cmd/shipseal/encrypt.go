@@ -56,7 +56,7 @@ OUT before shipseal runs, and leaves it empty when encrypt fails.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runEncrypt(cmd.Context(), s, opts, args) },
 	}
 	f := cmd.Flags()
-	opts.key.register(f)
+	opts.key.register(f, s)
 	f.StringVarP(&opts.output, "output", "o", "", "write to this file instead of OUT")
 	f.BoolVar(&opts.v1, "v1", false, "write the old v1 format (no checksum) for old tooling")
 	f.BoolVar(&opts.noValidate, "no-validate", false, "encrypt even if the input is an invalid dockercfg or env file")

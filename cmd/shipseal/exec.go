@@ -79,7 +79,7 @@ encrypted_dockercfg_path itself, in the build.`,
 	}
 	f := cmd.Flags()
 	f.SetInterspersed(false) // everything after CMD is CMD's
-	opts.key.register(f)
+	opts.key.register(f, s)
 	f.StringArrayVar(&opts.envFiles, "env-file", nil, "an env file, encrypted or not, to add to CMD's environment (repeatable)")
 	f.StringVar(&opts.dockercfg, "dockercfg", "", "a dockercfg, encrypted or not, for DOCKER_CONFIG")
 	f.StringVar(&opts.dialect, "dialect", "auto", dialectUsage)

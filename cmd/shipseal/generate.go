@@ -73,7 +73,7 @@ credentials are not a valid dockercfg. See docs/generator.md.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runGenerate(cmd, s, opts, args[0]) },
 	}
 	f := cmd.Flags()
-	opts.key.register(f)
+	opts.key.register(f, s)
 	f.StringVar(&opts.source, "source", "", "use only this source: file, auth-config, env or helper (default: the first configured)")
 	f.StringVar(&opts.fromFile, "from-file", "", "the encrypted dockercfg (default: $SHIPSEAL_DOCKERCFG, then "+generator.DefaultFile+")")
 	f.StringVar(&opts.fromHelper, "from-helper", "", "ask docker-credential-NAME for the --registry credentials")

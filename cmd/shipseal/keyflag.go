@@ -2,7 +2,7 @@ package main
 
 import (
 	"errors"
-	"os"
+	"io"
 
 	"github.com/shipseal/shipseal/projectkey"
 	"github.com/spf13/pflag"
@@ -12,6 +12,8 @@ import (
 // project key.
 type keyOptions struct {
 	path string
+	// stderr is the command's error stream, for the lookup's warning.
+	stderr io.Writer
 
 	// The first find's answer, kept so that a command asking again (once
 	// per file) warns once and reads the key once.
@@ -20,19 +22,24 @@ type keyOptions struct {
 	err    error
 }
 
-func (k *keyOptions) register(fs *pflag.FlagSet) {
+// register adds --key-path to fs; s is the command's streams, where find
+// warns.
+func (k *keyOptions) register(fs *pflag.FlagSet, s *streams) {
+	k.stderr = s.err
 	fs.StringVar(&k.path, "key-path", "", "the project key file (default: $SHIPSEAL_KEY, $SHIPSEAL_KEY_PATH, ./codeship.aes, then codeship.aes at the git root)")
 }
 
 // find looks the key up by the rule of every command (docs/cli.md, "The
-// key"). Its one warning goes to the process's standard error, which is
-// execute's stderr for main and the testscripts.
+// key"). Its one warning goes to the command's stderr (see register).
 func (k *keyOptions) find() (*projectkey.Found, error) {
 	if !k.looked {
 		k.looked = true
+		if k.stderr == nil {
+			panic("shipseal: internal error: keyOptions.find before register gave it the command's streams")
+		}
 		k.found, k.err = projectkey.Finder{
 			Path:  k.path,
-			Warnf: func(format string, args ...any) { warnf(os.Stderr, format, args...) },
+			Warnf: func(format string, args ...any) { warnf(k.stderr, format, args...) },
 		}.Find()
 		k.err = keyHint(k.err)
 	}

@@ -60,6 +60,7 @@ project's key.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runRekey(cmd.Context(), s, opts, args) },
 	}
 	f := cmd.Flags()
+	opts.oldKey.stderr = s.err
 	f.StringVar(&opts.oldKey.path, "old-key-path", "", "the key the files are encrypted with now (default: the project key, found as --key-path is)")
 	f.StringVar(&opts.newKeyPath, "new-key-path", "", "the key to encrypt them with (required)")
 	f.BoolVar(&opts.all, "all", false, "every encrypted file in the git work tree")

@@ -49,7 +49,7 @@ empty one is that line alone.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runTextconv(s, opts, args[0]) },
 	}
 	f := cmd.Flags()
-	opts.key.register(f)
+	opts.key.register(f, s)
 	f.BoolVar(&opts.reveal, "reveal", false, "print the secrets too")
 	f.StringVar(&opts.kind, "type", "auto", "what the file holds: auto, dockercfg or env")
 	f.StringVar(&opts.dialect, "dialect", "auto", dialectUsage)

@@ -52,7 +52,7 @@ of them has.`,
 		RunE: func(cmd *cobra.Command, args []string) error { return runValidate(s, opts, args) },
 	}
 	f := cmd.Flags()
-	opts.key.register(f)
+	opts.key.register(f, s)
 	opts.flags.bind(f, true, "auto")
 	f.BoolVarP(&opts.quiet, "quiet", "q", false, "print only problems: no \"ok\" or \"skipped\" lines")
 	return cmd
