@@ -17,6 +17,11 @@
 // directory that anyone can write to (/tmp) and belongs neither to the
 // running user nor to the directory's owner (see SymlinkError).
 //
+// A destination that exists and is not a regular file or a directory (a
+// device such as /dev/null or /dev/stdout, a named pipe, a socket) cannot be
+// replaced without destroying it: it is opened and written directly, as
+// cat or cp would, and Commit only closes it.
+//
 // Failures to create, write or replace the file are *Error values that
 // wrap the system's reason (a syscall.Errno), so that callers can say what
 // to do about a read-only mount or a directory owned by another user.
@@ -43,6 +48,7 @@ type File struct {
 	path      string
 	perm      os.FileMode
 	noClobber bool
+	direct    bool // written in place: a device, a pipe or a socket
 	done      bool
 }
 
@@ -98,6 +104,15 @@ const staleAfter = time.Minute
 
 // Create starts writing path. The file gets mode perm on Commit.
 func Create(path string, perm os.FileMode, opts ...Option) (*File, error) {
+	// The kernel follows the links here: /dev/stdout's chain ends in a
+	// pipe or a terminal that has no path of its own.
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
+		fh, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, &Error{Op: "create", Path: path, Dir: filepath.Dir(path), Err: unwrapPath(err)}
+		}
+		return &File{File: fh, path: path, direct: true}, nil
+	}
 	dest, err := resolve(path)
 	if err != nil {
 		return nil, err
@@ -128,6 +143,12 @@ func (f *File) Commit() error {
 		return errors.New("atomicfile: already committed or aborted")
 	}
 	f.done = true
+	if f.direct {
+		if err := f.File.Close(); err != nil {
+			return &Error{Op: "write", Path: f.path, Dir: filepath.Dir(f.path), Err: unwrapPath(err)}
+		}
+		return nil
+	}
 	tmp := f.Name()
 	op, err := "write", f.Sync()
 	if err == nil {
@@ -166,7 +187,9 @@ func (f *File) Abort() {
 	}
 	f.done = true
 	f.File.Close()
-	os.Remove(f.Name())
+	if !f.direct {
+		os.Remove(f.Name())
+	}
 }
 
 // Write writes to the pending file. Its errors name the destination, not

@@ -3,6 +3,7 @@ package atomicfile_test
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -461,4 +462,56 @@ func TestSymlinkAllowedInStickyDirectory(t *testing.T) {
 	require.NoError(t, os.Lchown(link, other, other))
 	require.NoError(t, atomicfile.WriteFile(link, []byte("not sticky"), 0o600))
 	require.Equal(t, "not sticky", readFile(t, target))
+}
+
+// TestDeviceOrPipeIsWrittenInPlace: a destination that is not a regular
+// file (a named pipe here; /dev/null or /dev/stdout in use) is written
+// directly, never replaced by a regular file, also through a symbolic
+// link and through /proc's links to an open pipe.
+func TestDeviceOrPipeIsWrittenInPlace(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o644))
+	link := filepath.Join(dir, "link")
+	require.NoError(t, os.Symlink("fifo", link))
+
+	for _, path := range []string{fifo, link} {
+		got := make(chan []byte)
+		go func() {
+			r, err := os.Open(fifo)
+			if err != nil {
+				got <- nil
+				return
+			}
+			defer r.Close()
+			data, _ := io.ReadAll(r)
+			got <- data
+		}()
+		require.NoError(t, atomicfile.WriteFile(path, []byte("through "+path), 0o600), path)
+		st, err := os.Stat(fifo)
+		require.NoError(t, err)
+		require.Equal(t, fs.ModeNamedPipe, st.Mode().Type(), "the pipe was replaced")
+		require.Equal(t, fs.FileMode(0o644), st.Mode().Perm(), "the pipe's mode was changed")
+		require.Equal(t, "through "+path, string(<-got))
+	}
+	require.Empty(t, temps(t, dir))
+
+	// /proc/self/fd/N, as /dev/stdout is when output goes to a pipe.
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	defer r.Close()
+	proc := fmt.Sprintf("/proc/self/fd/%d", w.Fd())
+	if _, err := os.Stat(proc); err != nil {
+		w.Close()
+		t.Skipf("skipping the /proc case: %v", err)
+	}
+	f, err := atomicfile.Create(proc, 0o600)
+	require.NoError(t, err)
+	_, err = f.Write([]byte("to the pipe"))
+	require.NoError(t, err)
+	require.NoError(t, f.Commit())
+	w.Close()
+	data, err := io.ReadAll(r)
+	require.NoError(t, err)
+	require.Equal(t, "to the pipe", string(data))
 }
