@@ -28,7 +28,8 @@ const tokenUsername = "<token>"
 type Helper struct {
 	// Path is the encrypted dockercfg; empty means DefaultPath().
 	Path string
-	// Keys finds the project key, as shipseal's commands do.
+	// Keys finds the project key, as shipseal's commands do; its NoFlag
+	// is always taken as set, since docker passes the helper no flags.
 	Keys projectkey.Finder
 }
 
@@ -42,10 +43,13 @@ func (h *Helper) path() (string, error) {
 }
 
 func (h *Helper) key() (*crypto.Key, error) {
-	found, err := h.Keys.Find()
+	keys := h.Keys
+	keys.NoFlag = true // docker runs the helper without flags
+	found, err := keys.Find()
 	if err != nil {
 		if errors.Is(err, projectkey.ErrNoKey) {
-			return nil, fmt.Errorf("%w; set $%s or $%s in docker's environment", err, projectkey.EnvKeyPath, projectkey.EnvKey)
+			return nil, fmt.Errorf("%w; set $%s (a key file) or $%s (the base64 key) in the environment docker runs in",
+				err, projectkey.EnvKeyPath, projectkey.EnvKey)
 		}
 		return nil, err
 	}

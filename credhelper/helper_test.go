@@ -435,6 +435,24 @@ func TestErrorsAreOneLineWithoutSecrets(t *testing.T) {
 	}
 }
 
+// The helper is a program without flags: with no key anywhere, its error
+// names only the places it consulted and how to give it a key.
+func TestNoKeyMessage(t *testing.T) {
+	f := newFixture(t)
+	f.seal(`{"auths": {}}`, crypto.V2)
+	os.Remove(f.keyPath)
+	f.h.Keys = projectkey.Finder{Dir: f.dir, LookupEnv: func(string) (string, bool) { return "", false }}
+	_, err := f.h.List()
+	if !errors.Is(err, projectkey.ErrNoKey) {
+		t.Fatalf("List: %v, want no key", err)
+	}
+	want := "no key found: looked for $SHIPSEAL_KEY, $SHIPSEAL_KEY_PATH, " + f.keyPath +
+		"; set $SHIPSEAL_KEY_PATH (a key file) or $SHIPSEAL_KEY (the base64 key) in the environment docker runs in"
+	if !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("List: %q does not end with %q", err, want)
+	}
+}
+
 func TestConcurrentStoresAreAllKept(t *testing.T) {
 	f := newFixture(t)
 	const n = 12

@@ -49,6 +49,10 @@ var ErrEnvKey = errors.New("$" + EnvKey)
 type Finder struct {
 	// Path is the --key-path flag; empty if not given.
 	Path string
+	// NoFlag says the program has no --key-path flag (the credential
+	// helper), so the error about a missing key does not list one among
+	// the places looked at.
+	NoFlag bool
 	// LookupEnv reads the environment; nil means os.LookupEnv. A variable
 	// that is set but empty counts as unset, and the error about a
 	// missing key says it was empty.
@@ -136,7 +140,11 @@ func (f Finder) Find() (*Found, error) {
 			return load(p, p)
 		}
 	}
-	where := fmt.Sprintf("looked for --key-path, $%s, $%s, %s", EnvKey, EnvKeyPath, strings.Join(looked, ", "))
+	places := append([]string{"$" + EnvKey, "$" + EnvKeyPath}, looked...)
+	if !f.NoFlag {
+		places = append([]string{"--key-path"}, places...)
+	}
+	where := "looked for " + strings.Join(places, ", ")
 	if len(empty) == 0 {
 		return nil, fmt.Errorf("%w: %s", ErrNoKey, where)
 	}

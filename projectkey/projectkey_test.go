@@ -141,6 +141,15 @@ func TestNoKeyMessage(t *testing.T) {
 	_, err = projectkey.Finder{LookupEnv: env(nil), Dir: lone}.Find()
 	require.ErrorIs(t, err, projectkey.ErrNoKey)
 	require.True(t, strings.HasSuffix(err.Error(), ", "+filepath.Join(lone, projectkey.DefaultName)), err.Error())
+
+	// A program without a --key-path flag does not say it looked for one.
+	_, err = projectkey.Finder{NoFlag: true, LookupEnv: env(nil), Dir: sub}.Find()
+	require.ErrorIs(t, err, projectkey.ErrNoKey)
+	require.Equal(t, "no key found: looked for $SHIPSEAL_KEY, $SHIPSEAL_KEY_PATH, "+
+		files["cwd"]+", "+files["root"], err.Error())
+	_, err = projectkey.Finder{NoFlag: true, LookupEnv: env(map[string]string{projectkey.EnvKey: ""}), Dir: sub}.Find()
+	require.ErrorIs(t, err, projectkey.ErrEmptyEnv)
+	require.NotContains(t, err.Error(), "--key-path")
 }
 
 // TestNamedKeyMissing: a key path that is given but missing is an error,

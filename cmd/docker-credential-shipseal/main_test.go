@@ -174,6 +174,35 @@ func TestProtocolUnknownAndMissing(t *testing.T) {
 	}
 }
 
+// With no key anywhere, the helper lists the places it looked at, which
+// are only those it consults (it has no --key-path flag), and says how to
+// give it a key: through docker's environment.
+func TestProtocolNoKeyAnywhere(t *testing.T) {
+	dir := t.TempDir()
+	store := filepath.Join(dir, "dockercfg.encrypted")
+	cmd := exec.Command(helperBin, "store")
+	cmd.Env = append(os.Environ(), "SHIPSEAL_DOCKERCFG="+store, "SHIPSEAL_KEY=", "SHIPSEAL_KEY_PATH=")
+	cmd.Dir = dir // not in a git repository: no codeship.aes here or above
+	cmd.Stdin = strings.NewReader(`{"ServerURL":"127.0.0.1:5000","Username":"robot","Secret":"s3cret"}`)
+	out, err := cmd.Output()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Errorf("exit %v, want 1", err)
+	}
+	text := string(out)
+	for _, want := range []string{
+		"cannot create the credential store " + store + ": no key found: $SHIPSEAL_KEY and $SHIPSEAL_KEY_PATH are set but empty",
+		"; looked for $SHIPSEAL_KEY, $SHIPSEAL_KEY_PATH, ",
+		"codeship.aes; set $SHIPSEAL_KEY_PATH (a key file) or $SHIPSEAL_KEY (the base64 key) in the environment docker runs in",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("%q does not say %q", text, want)
+		}
+	}
+	if strings.Contains(text, "--key-path") {
+		t.Errorf("%q names a --key-path flag, which the helper does not have", text)
+	}
+}
+
 // A broken setup reaches docker as one line on standard output (which
 // docker quotes in its own error) that says what to do and holds no
 // secret; the helper exits 1.
