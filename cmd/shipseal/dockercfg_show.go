@@ -126,7 +126,8 @@ func runDockercfgShow(s *streams, opts *dockercfgShowOptions, name string) error
 	}
 	if !r.Valid() {
 		errs, _ := r.Count()
-		warnf(s.err, "%s has %d %s: `shipseal validate %s` explains them", displayName(name), errs, plural(errs, "error", "errors"), displayName(name))
+		warnf(s.err, "%s has %d %s: `shipseal validate %s` explains %s", displayName(name), errs, plural(errs, "error", "errors"),
+			displayName(name), plural(errs, "it", "them"))
 	}
 	sum := summarize(cfg, displayName(name), encrypted, r.Valid())
 	doc, err := json.MarshalIndent(sum, "", "  ")
