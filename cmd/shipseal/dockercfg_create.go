@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/shipseal/shipseal/diag"
@@ -144,7 +145,18 @@ func writeDockercfg(s *streams, cfg *dockercfg.Config, name string) error {
 	}
 	if name != stdio {
 		infof(s.err, "wrote %s (%d %s)", name, len(cfg.Auths), plural(len(cfg.Auths), "registry", "registries"))
-		warnf(s.err, "%s holds the credentials unencrypted: encrypt it with `shipseal encrypt %s %s.encrypted`, then delete it", name, name, name)
+		warnf(s.err, "%s holds the credentials unencrypted: encrypt it with `shipseal encrypt %s %s`, then delete it", name, name, encryptedName(name))
 	}
 	return nil
+}
+
+// encryptedName is where to encrypt the plaintext dockercfg name to:
+// dockercfg.encrypted beside it, the name the docs and Codeship's
+// encrypted_dockercfg_path examples use, unless that is name itself.
+func encryptedName(name string) string {
+	enc := filepath.Join(filepath.Dir(name), "dockercfg.encrypted")
+	if filepath.Clean(name) == enc {
+		return name + ".encrypted"
+	}
+	return enc
 }
