@@ -63,21 +63,32 @@ func IsKeyName(name string) bool {
 }
 
 // KeyFile returns a *KeyFileError when data, the content of the file
-// called name, is a key: by its name, or by its shape. A v1 file of 16
-// bytes has a key's shape too: it is no key when project (the
-// key in use, or nil) decrypts it to text.
+// called name, is a key: by its name (codeship.aes), by being project
+// (the key in use, or nil), or by its shape. A v1 file of 16 bytes has a
+// key's shape too, so the shape alone does not make a key of a file named
+// as encrypted (*.encrypted, *.enc: see NamedEncrypted), which decrypting
+// then judges, nor of one that project decrypts to text. *.aes, the key's
+// own extension, is a key by its shape.
 func KeyFile(name string, data []byte, project *crypto.Key) error {
 	byName := IsKeyName(name)
 	if !byName && !LooksLikeKey(data) {
 		return nil
 	}
 	k, _ := crypto.ParseKey(data)
-	if !byName && project != nil && !k.Equal(project) && strings.ToLower(filepath.Ext(name)) != ".aes" {
-		if plain, _, err := Decrypt(data, project); err == nil && textCheck(plain) == nil {
-			return nil // a tiny v1 file
+	if byName || k.Equal(project) {
+		return &KeyFileError{Name: name, Project: true}
+	}
+	if !strings.EqualFold(filepath.Ext(name), ".aes") {
+		if NamedEncrypted(name) {
+			return nil // a tiny v1 file, or a wrong key: decrypting says which
+		}
+		if project != nil {
+			if plain, _, err := Decrypt(data, project); err == nil && textCheck(plain) == nil {
+				return nil // a tiny v1 file
+			}
 		}
 	}
-	return &KeyFileError{Name: name, Project: byName || k.Equal(project)}
+	return &KeyFileError{Name: name}
 }
 
 func keyFile(name string, data []byte, opts Options) error {

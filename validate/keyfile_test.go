@@ -46,7 +46,21 @@ func TestKeyFile(t *testing.T) {
 		{"key.txt", key.Encode(), nil, "key.txt is an AES key, not an encrypted file or secret"},
 		{"other.aes", key.Encode(), other, "other.aes is an AES key, not an encrypted file or secret"},
 		{"tiny.encrypted", tiny.Bytes(), key, ""},
-		{"tiny.encrypted", tiny.Bytes(), other, "tiny.encrypted is an AES key, not an encrypted file or secret"},
+		// Named as encrypted (not *.aes), a key's shape is no key: with
+		// the wrong key, or none, decrypting says what is wrong.
+		{"tiny.encrypted", tiny.Bytes(), other, ""},
+		{"tiny.encrypted", tiny.Bytes(), nil, ""},
+		{"dir/TINY.ENC", tiny.Bytes(), other, ""},
+		{"key.encrypted", other.Encode(), key, ""},
+		// Unless it is the project key itself.
+		{"key.encrypted", key.Encode(), key, "key.encrypted is the project key, not an encrypted file or secret"},
+		// Not so *.aes, the key's own extension: its shape is a key.
+		{"tiny.aes", tiny.Bytes(), other, "tiny.aes is an AES key, not an encrypted file or secret"},
+		{"tiny.aes", tiny.Bytes(), nil, "tiny.aes is an AES key, not an encrypted file or secret"},
+		// Nor a name that does not say: it is a key unless the project key
+		// decrypts it to text.
+		{"tiny", tiny.Bytes(), key, ""},
+		{"tiny", tiny.Bytes(), other, "tiny is an AES key, not an encrypted file or secret"},
 		{"two-lines.txt", append(key.Encode(), key.Encode()...), key, ""},
 		{"env", []byte("A=1\n"), key, ""},
 	} {
@@ -62,6 +76,12 @@ func TestKeyFile(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("KeyFile(%s, project %v) = %q, want %q", tc.name, tc.project, got, tc.want)
 		}
+	}
+	// File reads a tiny file named as encrypted with the wrong key as
+	// what it is: a file the key does not decrypt.
+	r, err := File("tiny.encrypted", tiny.Bytes(), Options{Key: func() (*crypto.Key, error) { return other, nil }, NoKeyIsError: true})
+	if err != nil || r.Valid() || !r.WrongKey() {
+		t.Errorf("File(tiny.encrypted) with the wrong key = %+v, %v; want a wrong key", r, err)
 	}
 	// File refuses a key file before anything else.
 	_, err = File("codeship.aes", key.Encode(), Options{Key: func() (*crypto.Key, error) { return key, nil }, NoKeyIsError: true})
