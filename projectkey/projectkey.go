@@ -53,6 +53,9 @@ type Finder struct {
 	// helper), so the error about a missing key does not list one among
 	// the places looked at.
 	NoFlag bool
+	// Flag is the flag's name in messages, "--key-path" if empty (rekey
+	// finds its new key with --new-key-path).
+	Flag string
 	// LookupEnv reads the environment; nil means os.LookupEnv. A variable
 	// that is set but empty counts as unset, and the error about a
 	// missing key says it was empty.
@@ -81,6 +84,13 @@ type Found struct {
 	Path string
 }
 
+func (f Finder) flag() string {
+	if f.Flag == "" {
+		return "--key-path"
+	}
+	return f.Flag
+}
+
 // Find returns the project key: the first of --key-path, $SHIPSEAL_KEY,
 // $SHIPSEAL_KEY_PATH, ./codeship.aes and codeship.aes at the git root.
 // Errors say which of these the key came from and never hold its text. A
@@ -89,7 +99,7 @@ type Found struct {
 // is ErrNoKey; a key file that cannot be read is ErrUnreadable.
 func (f Finder) Find() (*Found, error) {
 	if f.Path != "" {
-		return load(f.Path, "--key-path "+f.Path)
+		return load(f.Path, f.flag()+" "+f.Path)
 	}
 	lookup := f.LookupEnv
 	switch {
@@ -142,7 +152,7 @@ func (f Finder) Find() (*Found, error) {
 	}
 	places := append([]string{"$" + EnvKey, "$" + EnvKeyPath}, looked...)
 	if !f.NoFlag {
-		places = append([]string{"--key-path"}, places...)
+		places = append([]string{f.flag()}, places...)
 	}
 	where := "looked for " + strings.Join(places, ", ")
 	if len(empty) == 0 {

@@ -12,6 +12,8 @@ import (
 // project key.
 type keyOptions struct {
 	path string
+	// flag is the flag's name in messages when it is not --key-path.
+	flag string
 	// stderr is the command's error stream, for the lookup's warning.
 	stderr io.Writer
 
@@ -39,6 +41,7 @@ func (k *keyOptions) find() (*projectkey.Found, error) {
 		}
 		k.found, k.err = projectkey.Finder{
 			Path:  k.path,
+			Flag:  k.flag,
 			Warnf: func(format string, args ...any) { warnf(k.stderr, format, args...) },
 		}.Find()
 		k.err = keyHint(k.err)

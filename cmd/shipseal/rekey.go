@@ -9,6 +9,7 @@ import (
 
 	"github.com/shipseal/shipseal/crypto"
 	"github.com/shipseal/shipseal/diag"
+	"github.com/shipseal/shipseal/internal/shellquote"
 	"github.com/shipseal/shipseal/projectkey"
 	"github.com/shipseal/shipseal/rekey"
 	"github.com/shipseal/shipseal/validate"
@@ -61,6 +62,7 @@ project's key.`,
 	}
 	f := cmd.Flags()
 	opts.oldKey.stderr = s.err
+	opts.oldKey.flag = "--old-key-path"
 	f.StringVar(&opts.oldKey.path, "old-key-path", "", "the key the files are encrypted with now (default: the project key, found as --key-path is)")
 	f.StringVar(&opts.newKeyPath, "new-key-path", "", "the key to encrypt them with (required)")
 	f.BoolVar(&opts.all, "all", false, "every encrypted file in the git work tree")
@@ -108,7 +110,10 @@ func runRekey(ctx context.Context, s *streams, opts *rekeyOptions, args []string
 	if err != nil {
 		return fmt.Errorf("the old key: %w", err)
 	}
-	nk, err := projectkey.Finder{Path: opts.newKeyPath}.Find()
+	nk, err := projectkey.Finder{Path: opts.newKeyPath, Flag: "--new-key-path"}.Find()
+	if errors.Is(err, projectkey.ErrNoKey) {
+		return withHint(fmt.Errorf("the new key: %w", err), "create the new key with `shipseal keygen -o %s`", shellquote.Quote(opts.newKeyPath))
+	}
 	if err != nil {
 		return fmt.Errorf("the new key: %w", err)
 	}
