@@ -112,10 +112,15 @@ func TestCheck(t *testing.T) {
 		{name: "generator.env", data: []byte("A=1\nSHIPSEAL_KEY=" + projectKey), key: key, want: "CK001/error"},
 		{name: "generator.env", data: []byte("A=1\nSHIPSEAL_KEY=" + projectKey), want: "CK006/error"},
 		{name: "generator.env", data: []byte("SHIPSEAL_KEY=" + projectKey + "DB_PASSWORD=hunter2hunter2\n"), key: key, want: "CK001/error CK006/error"},
-		// A v1 file of a 16-byte secret has a key's shape: the project key
-		// tells it apart; without it, it is taken for a key.
+		// A v1 file of a 16-byte secret has a key's shape: named as
+		// encrypted, it is taken for one, with or without the project key
+		// (which then judges it by decrypting, as validate does); under
+		// another name only the project key tells it apart.
 		{name: "pin.encrypted", data: encrypt(t, key, crypto.V1, "0123456789abcdef"), key: key, want: ""},
-		{name: "pin.encrypted", data: encrypt(t, key, crypto.V1, "0123456789abcdef"), want: "CK001/error"},
+		{name: "pin.encrypted", data: encrypt(t, key, crypto.V1, "0123456789abcdef"), want: ""},
+		{name: "pin.encrypted", data: encrypt(t, other, crypto.V1, "0123456789abcdef"), key: key, want: "EN005/error"},
+		{name: "pin.txt", data: encrypt(t, key, crypto.V1, "0123456789abcdef"), key: key, want: "-"},
+		{name: "pin.txt", data: encrypt(t, key, crypto.V1, "0123456789abcdef"), want: "CK001/error"},
 		// Plaintext docker credentials.
 		{name: "docker/config.json", data: []byte(goodCfg), want: "CK002/error"},
 		{name: "registry-backup.json", data: []byte(goodCfg), want: "CK002/error"},
