@@ -483,8 +483,8 @@ func TestDeviceOrPipeIsWrittenInPlace(t *testing.T) {
 				got <- nil
 				return
 			}
-			defer r.Close()
 			data, _ := io.ReadAll(r)
+			r.Close() // before the next round opens the pipe to write
 			got <- data
 		}()
 		require.NoError(t, atomicfile.WriteFile(path, []byte("through "+path), 0o600), path)
