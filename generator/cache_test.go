@@ -246,7 +246,10 @@ func TestConcurrentRunsShareTheCache(t *testing.T) {
 
 // A run waiting for the lock gives up when its context ends.
 func TestCacheLockHonoursContext(t *testing.T) {
-	h := &fakeHelper{creds: map[string][2]string{reg: {user, password}}, delay: time.Second}
+	// The first run holds the lock until the test is done with the
+	// second, not for a fixed time that a loaded machine can outlast.
+	hold := make(chan struct{})
+	h := &fakeHelper{creds: map[string][2]string{reg: {user, password}}, hold: hold}
 	cache := t.TempDir()
 	out := filepath.Join(t.TempDir(), "dockercfg")
 	first := cachedHelper(t, h, cache, &logs{})
@@ -258,12 +261,21 @@ func TestCacheLockHonoursContext(t *testing.T) {
 			t.Errorf("the run holding the lock: %v", err)
 		}
 	}()
+	defer close(hold) // before waiting for the first run
 	for h.count() == 0 {
 		time.Sleep(5 * time.Millisecond)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	_, err := cachedHelper(t, h, cache, &logs{}).Generate(ctx, out)
+	second := cachedHelper(t, h, cache, &logs{})
+	waited := make(chan error, 1)
+	go func() { _, err := second.Generate(ctx, out); waited <- err }()
+	var err error
+	select {
+	case err = <-waited:
+	case <-time.After(time.Minute):
+		t.Fatal("a run waiting for the lock did not give up when its context ended")
+	}
 	if err == nil || !strings.Contains(err.Error(), "locking the cache directory") {
 		t.Errorf("got %v, want a lock timeout", err)
 	}

@@ -69,7 +69,9 @@ type fakeHelper struct {
 	calls int
 	creds map[string][2]string // server → user, secret
 	delay time.Duration
-	fail  string // when set, every get fails with this message
+	// hold, when set, keeps every get waiting until it is closed.
+	hold chan struct{}
+	fail string // when set, every get fails with this message
 	// emptyNotFound answers an unknown server as Debian's old
 	// docker-credential-pass does: empty credentials, exit 0.
 	emptyNotFound bool
@@ -102,6 +104,9 @@ func (p *fakeProgram) Output() ([]byte, error) {
 	c, ok := p.f.creds[strings.TrimSpace(string(p.in))]
 	p.f.mu.Unlock()
 	time.Sleep(p.f.delay)
+	if p.f.hold != nil {
+		<-p.f.hold
+	}
 	if p.f.fail != "" {
 		return []byte(p.f.fail), errors.New("exit status 1")
 	}
