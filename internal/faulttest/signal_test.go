@@ -17,10 +17,10 @@ import (
 
 // TestInterruptSignals sends SIGINT (Ctrl-C) and SIGTERM at random points
 // during encrypt and decrypt. Unlike SIGKILL, shipseal can clean up: it
-// must end within two seconds (exit 0 if it had finished, 128+N if it
-// stopped, with one line saying so, or killed by the signal if it came
-// before shipseal's handler was set), the output must be the old or the
-// complete new content, and no temporary file may remain.
+// must end soon after (exit 0 if it had finished, 128+N if it stopped,
+// with one line saying so, or killed by the signal if it came before
+// shipseal's handler was set), the output must be the old or the complete
+// new content, and no temporary file may remain.
 // (cmd/shipseal's TestInterruptStopsTheRun signals runs that cannot have
 // finished.)
 func TestInterruptSignals(t *testing.T) {
@@ -73,7 +73,12 @@ func TestInterruptSignals(t *testing.T) {
 					if code == 128+int(sig) {
 						require.Equal(t, "shipseal: interrupted; "+out+" was not changed\n", stderr.String())
 					}
-					require.Less(t, took, 2*time.Second, "shipseal took too long to stop after %v", sig)
+					// Not 2 s: a signal that lands while the 16 MiB output is
+					// synced to disk waits for the fsync, which nothing cuts
+					// short and which a CI disk shared with image builds can
+					// stretch to seconds. How promptly a copy stops is
+					// TestInterruptStopsTheRun's check, on endless input.
+					require.Less(t, took, 10*time.Second, "shipseal took too long to stop after %v", sig)
 					codes[code]++
 					got, err := os.ReadFile(out)
 					require.NoError(t, err)
