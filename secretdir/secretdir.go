@@ -2,12 +2,24 @@
 // a command must put on disk for another program (an editor, docker): mode
 // 0700, on a memory file system (/dev/shm) when there is one, so that the
 // plaintext never reaches a disk, and removed, contents and all, by Remove.
+//
+// A process killed with SIGKILL cannot remove its directory. So that such
+// plaintext does not outlive the next run, a directory's name holds the PID
+// of its creator, and New removes the directories of its own pattern whose
+// creator is gone and that are more than a minute old (the age spares a
+// directory whose creator runs in another PID namespace and is only
+// starting). Only the running user's directories are touched.
 package secretdir
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
 )
 
 // shm is the memory-backed file system Linux mounts for everyone.
@@ -18,11 +30,20 @@ type Dir struct {
 	path string
 }
 
-// New creates a directory named after pattern (as os.MkdirTemp takes it)
-// with mode 0700, in /dev/shm when it is a writable directory, otherwise
-// in os.TempDir.
+// staleAfter is how old a directory of a process that is gone must be
+// before New removes it.
+var staleAfter = time.Minute
+
+// New creates a directory named after pattern (as os.MkdirTemp takes it,
+// with the PID inserted where the random part goes: "shipseal-edit-*"
+// gives "shipseal-edit-PID-RANDOM") with mode 0700, in /dev/shm when it is
+// a writable directory, otherwise in os.TempDir. It first removes the
+// stale directories of the same pattern that killed processes left.
 func New(pattern string) (*Dir, error) {
-	p, err := os.MkdirTemp(Base(), pattern)
+	base := Base()
+	prefix, suffix := splitPattern(pattern)
+	removeStale(base, prefix, suffix)
+	p, err := os.MkdirTemp(base, prefix+strconv.Itoa(os.Getpid())+"-*"+suffix)
 	if err != nil {
 		return nil, fmt.Errorf("creating a private temporary directory: %w", err)
 	}
@@ -79,4 +100,51 @@ func (d *Dir) Remove() error {
 		d.path = ""
 	}
 	return err
+}
+
+// splitPattern splits a MkdirTemp pattern around its last "*"; without
+// one, the random part goes at the end.
+func splitPattern(pattern string) (prefix, suffix string) {
+	if i := strings.LastIndex(pattern, "*"); i >= 0 {
+		return pattern[:i], pattern[i+1:]
+	}
+	return pattern, ""
+}
+
+// removeStale removes the directories in base named prefix+PID-RANDOM+suffix
+// that belong to the running user, whose process PID is gone, and that
+// have not changed for staleAfter.
+func removeStale(base, prefix, suffix string) {
+	entries, err := os.ReadDir(base)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		// A symbolic link with such a name is not ours: never follow it.
+		if !e.IsDir() || !strings.HasPrefix(name, prefix) || !strings.HasSuffix(name, suffix) ||
+			len(name) < len(prefix)+len(suffix) {
+			continue
+		}
+		pidText, _, ok := strings.Cut(name[len(prefix):len(name)-len(suffix)], "-")
+		pid, err := strconv.Atoi(pidText)
+		if !ok || err != nil || pid <= 0 || processAlive(pid) {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || time.Since(info.ModTime()) <= staleAfter {
+			continue
+		}
+		if st, ok := info.Sys().(*syscall.Stat_t); !ok || int(st.Uid) != os.Geteuid() {
+			continue
+		}
+		os.RemoveAll(filepath.Join(base, name))
+	}
+}
+
+// processAlive reports whether a process pid exists (EPERM: it does, as
+// another user's).
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
