@@ -8,8 +8,9 @@
 // Commit syncs it, sets its final mode, renames it over the destination and
 // syncs the directory. Abort removes the temporary file. A crash (SIGKILL)
 // leaves it behind; the next Create of the same destination removes it once
-// its process is gone and it is more than a minute old. Temporary files of
-// other destinations in the directory are not touched.
+// its process is gone and it is more than a minute old (RemoveStale does it
+// on demand, and IsTemp recognises such a file). Temporary files of other
+// destinations in the directory are not touched.
 //
 // A destination that is a symbolic link is followed: the file it points to
 // is replaced and the link itself is kept. Following it is refused, as the
@@ -281,28 +282,76 @@ func checkSymlink(path string, link fs.FileInfo) error {
 
 func tempPrefix(base string) string { return "." + base + ".shipseal-" }
 
-// removeStale deletes temporary files for base left by processes that are
-// gone (killed before they could clean up).
-func removeStale(dir, base string) {
+// IsTemp reports whether name (a path or a base name) is one of Create's
+// temporary files, ".NAME.shipseal-PID-RANDOM.tmp": a file being written,
+// or left behind by a process that was killed. Tools that list a
+// project's files skip them; they are no file of the project.
+func IsTemp(name string) bool {
+	_, _, ok := parseTemp(filepath.Base(name))
+	return ok
+}
+
+// parseTemp splits a temporary file's base name into its destination's
+// base name and the PID of the process that created it.
+func parseTemp(name string) (base string, pid int, ok bool) {
+	rest, found := strings.CutSuffix(name, ".tmp")
+	i := strings.LastIndex(rest, ".shipseal-")
+	if !found || !strings.HasPrefix(rest, ".") || i < 2 {
+		return "", 0, false
+	}
+	pidText, rnd, found := strings.Cut(rest[i+len(".shipseal-"):], "-")
+	pid, err := strconv.Atoi(pidText)
+	if !found || err != nil || pid <= 0 || pidText[0] == '+' || rnd == "" {
+		return "", 0, false
+	}
+	if _, err := hex.DecodeString(rnd); err != nil {
+		return "", 0, false
+	}
+	return rest[1:i], pid, true
+}
+
+// RemoveStale removes the temporary files that Create made for path and
+// that a process which is gone (killed before it could clean up) left
+// more than a minute ago; Create does the same before it writes. It
+// returns the paths it removed, and those it kept although their process
+// is gone because they are recent: they may belong to a process this one
+// cannot see (in another container). Temporary files of other
+// destinations, and of live processes, are not touched.
+func RemoveStale(path string) (removed, kept []string) {
+	dest, err := resolve(path)
+	if err != nil {
+		return nil, nil
+	}
+	dir, base := filepath.Split(dest)
+	return removeStale(filepath.Clean(dir), base)
+}
+
+// removeStale is RemoveStale for base in dir.
+func removeStale(dir, base string) (removed, kept []string) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return
+		return nil, nil
 	}
-	prefix := tempPrefix(base)
 	for _, e := range entries {
 		name := e.Name()
-		if !strings.HasPrefix(name, prefix) || !strings.HasSuffix(name, ".tmp") {
+		b, pid, ok := parseTemp(name)
+		if !ok || b != base || processAlive(pid) {
 			continue
 		}
-		pidText, _, _ := strings.Cut(strings.TrimPrefix(name, prefix), "-")
-		pid, err := strconv.Atoi(pidText)
-		if err != nil || processAlive(pid) {
+		p := filepath.Join(dir, name)
+		info, err := e.Info()
+		if err != nil {
 			continue
 		}
-		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleAfter {
-			os.Remove(filepath.Join(dir, name))
+		if time.Since(info.ModTime()) <= staleAfter {
+			kept = append(kept, p)
+			continue
+		}
+		if err := os.Remove(p); err == nil {
+			removed = append(removed, p)
 		}
 	}
+	return removed, kept
 }
 
 func processAlive(pid int) bool {

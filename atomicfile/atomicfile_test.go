@@ -212,6 +212,65 @@ func TestStaleTempCleanup(t *testing.T) {
 	}
 }
 
+// TestRemoveStale: the sweep Create does, on demand, says what it removed
+// and which orphans it kept because they are recent.
+func TestRemoveStale(t *testing.T) {
+	dir := t.TempDir()
+	old := time.Now().Add(-2 * time.Hour)
+	dead := deadPID(t)
+	mk := func(name string, mtime time.Time) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte("partial"), 0o600))
+		require.NoError(t, os.Chtimes(p, mtime, mtime))
+		return p
+	}
+	stale := mk(fmt.Sprintf(".env.encrypted.shipseal-%d-0123456789ab.tmp", dead), old)
+	recent := mk(fmt.Sprintf(".env.encrypted.shipseal-%d-aaaaaaaaaaaa.tmp", dead), time.Now())
+	alive := mk(fmt.Sprintf(".env.encrypted.shipseal-%d-bbbbbbbbbbbb.tmp", os.Getpid()), old)
+	other := mk(fmt.Sprintf(".other.shipseal-%d-cccccccccccc.tmp", dead), old)
+
+	removed, kept := atomicfile.RemoveStale(filepath.Join(dir, "env.encrypted"))
+	require.Equal(t, []string{stale}, removed)
+	require.Equal(t, []string{recent}, kept)
+	require.NoFileExists(t, stale)
+	for _, p := range []string{recent, alive, other} {
+		require.FileExists(t, p)
+	}
+	removed, kept = atomicfile.RemoveStale(filepath.Join(dir, "missing", "x"))
+	require.Empty(t, removed)
+	require.Empty(t, kept)
+}
+
+// TestIsTemp: Create's own temporary names, and nothing else.
+func TestIsTemp(t *testing.T) {
+	dir := t.TempDir()
+	f, err := atomicfile.Create(filepath.Join(dir, "env.encrypted"), 0o600)
+	require.NoError(t, err)
+	defer f.Abort()
+	require.True(t, atomicfile.IsTemp(f.Name()), "Create's temporary file %s", f.Name())
+	for _, name := range []string{
+		".env.encrypted.shipseal-3091-50a57b19c886.tmp",
+		"ci/.big1.env.encrypted.shipseal-1-0123456789ab.tmp",
+		".x.shipseal-1-ab.tmp.shipseal-77-cd.tmp",
+	} {
+		require.True(t, atomicfile.IsTemp(name), name)
+	}
+	for _, name := range []string{
+		"env.encrypted",
+		"env.encrypted.shipseal-3091-50a57b19c886.tmp",   // no leading dot
+		"..shipseal-3091-50a57b19c886.tmp",               // no destination
+		".env.encrypted.shipseal-3091-50a57b19c886",      // no .tmp
+		".env.encrypted.shipseal-notapid-dddd.tmp",       // no PID
+		".env.encrypted.shipseal-0-50a57b19c886.tmp",     // no process has PID 0
+		".env.encrypted.shipseal-3091-.tmp",              // no random part
+		".env.encrypted.shipseal-3091-xyz.tmp",           // not hexadecimal
+		".env.encrypted.shipseal-+3091-50a57b19c886.tmp", // a sign
+		".tmp",
+	} {
+		require.False(t, atomicfile.IsTemp(name), name)
+	}
+}
+
 func TestCreateErrors(t *testing.T) {
 	dir := t.TempDir()
 	_, err := atomicfile.Create(filepath.Join(dir, "missing", "out"), 0o600)
