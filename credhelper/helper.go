@@ -1,6 +1,7 @@
 package credhelper
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"reflect"
@@ -201,6 +202,12 @@ func (h *Helper) update(create bool, registry string, edit func(*contents) ([]by
 	}
 	if !sameOthers(c.cfg, cfg, registry) {
 		return fmt.Errorf("internal error: editing the credentials of %s in %s changed other registries; the store is unchanged, please report this", registry, path)
+	}
+	if c.exists && bytes.Equal(plain, c.plain) {
+		// Nothing changed (the same docker login again): encrypting anew
+		// would change every byte (a new IV), and git would show a
+		// committed store modified for nothing.
+		return nil
 	}
 	return c.write(plain)
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/docker/docker-credential-helpers/credentials"
 
@@ -477,6 +478,58 @@ func TestConcurrentStoresAreAllKept(t *testing.T) {
 	}
 	if len(list) != n {
 		t.Errorf("%d of %d registries kept: %v", len(list), n, list)
+	}
+}
+
+// A store that stays the same is not written: a new IV would change every
+// byte, and git would show a committed store modified with an empty diff.
+func TestStoringTheSameCredentialsLeavesTheFileAlone(t *testing.T) {
+	f := newFixture(t)
+	f.add("a.example.com", "alice", "pw-a")
+	f.add("b.example.com", "bob", "pw-b")
+	// An mtime in the past, so that a rewrite shows whatever the
+	// filesystem's timestamp granularity.
+	past := time.Now().Add(-time.Hour).Truncate(time.Second)
+	if err := os.Chtimes(f.h.Path, past, past); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(f.h.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	beforeInfo, err := os.Stat(f.h.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unchanged := func(what string) {
+		t.Helper()
+		after, err := os.ReadFile(f.h.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		info, err := os.Stat(f.h.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(before, after) || !info.ModTime().Equal(past) || !os.SameFile(beforeInfo, info) {
+			t.Errorf("%s rewrote the store (bytes equal %v, mtime %v, want %v)", what, bytes.Equal(before, after), info.ModTime(), past)
+		}
+	}
+	f.add("a.example.com", "alice", "pw-a")
+	unchanged("storing the same credentials again")
+	f.add("https://A.example.com/", "alice", "pw-a")
+	unchanged("storing the same credentials under another spelling")
+	if err := f.h.Delete("c.example.com"); !credentials.IsErrCredentialsNotFound(err) {
+		t.Errorf("erase of a missing registry: err = %v, want credentials not found", err)
+	}
+	unchanged("erasing a missing registry")
+
+	f.add("a.example.com", "alice", "pw-new")
+	if after, _ := os.ReadFile(f.h.Path); bytes.Equal(before, after) {
+		t.Error("a new password did not change the store")
+	}
+	if user, secret := f.get("a.example.com"); user != "alice" || secret != "pw-new" {
+		t.Errorf("get after a new password = %q, %q", user, secret)
 	}
 }
 
