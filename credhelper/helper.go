@@ -175,7 +175,14 @@ func (h *Helper) update(create bool, registry string, edit func(*contents) ([]by
 	if err != nil {
 		return err
 	}
-	unlock, err := lock(path, create)
+	// The lock is on the directory of the file the rename replaces: a
+	// store reached through a symbolic link must take the same lock as
+	// the same store named directly.
+	real, err := realPath(path, maxLinks)
+	if err != nil {
+		return fmt.Errorf("cannot lock the credential store %s: %w", path, err)
+	}
+	unlock, err := lock(real, create)
 	if err != nil {
 		return err
 	}

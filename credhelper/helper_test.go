@@ -533,4 +533,89 @@ func TestStoringTheSameCredentialsLeavesTheFileAlone(t *testing.T) {
 	}
 }
 
+// Parallel stores through a symbolic link to the store and through its
+// real path take one lock: the lock is on the directory the rename
+// replaces the file in, not on the link's.
+func TestConcurrentStoresThroughASymlinkAreAllKept(t *testing.T) {
+	f := newFixture(t)
+	f.add("first.example.com", "u", "pw")
+	links := filepath.Join(f.dir, "xdg", "shipseal")
+	if err := os.MkdirAll(links, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	abs := filepath.Join(links, "dockercfg.encrypted")
+	rel := filepath.Join(links, "relative.encrypted")
+	chain := filepath.Join(links, "chain.encrypted")
+	for link, target := range map[string]string{
+		abs:   f.h.Path,
+		rel:   filepath.Join("..", "..", "store", "dockercfg.encrypted"),
+		chain: "relative.encrypted",
+	} {
+		if err := os.Symlink(target, link); err != nil {
+			t.Skipf("no symbolic links here: %v", err)
+		}
+	}
+	paths := []string{f.h.Path, abs, rel, chain}
+	const n = 40
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h := credhelper.Helper{Path: paths[i%len(paths)], Keys: f.h.Keys}
+			err := h.Add(&credentials.Credentials{ServerURL: fmt.Sprintf("r%d.example.com", i), Username: "u", Secret: fmt.Sprint("pw", i)})
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	list, err := f.h.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != n+1 {
+		t.Errorf("%d of %d registries kept", len(list), n+1)
+	}
+	for _, link := range paths[1:] {
+		if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+			t.Errorf("%s is no longer a symbolic link: %v", link, err)
+		}
+	}
+}
+
+// A link to a store that does not exist yet: the first store creates the
+// link's target, and parallel stores through the link and the target
+// still take one lock.
+func TestConcurrentStoresThroughADanglingSymlinkAreAllKept(t *testing.T) {
+	f := newFixture(t)
+	link := filepath.Join(f.dir, "link.encrypted")
+	if err := os.MkdirAll(filepath.Dir(f.h.Path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(f.h.Path, link); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	const n = 20
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			path := f.h.Path
+			if i%2 == 0 {
+				path = link
+			}
+			h := credhelper.Helper{Path: path, Keys: f.h.Keys}
+			if err := h.Add(&credentials.Credentials{ServerURL: fmt.Sprintf("r%d.example.com", i), Username: "u", Secret: "pw"}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if list, err := f.h.List(); err != nil || len(list) != n {
+		t.Errorf("%d of %d registries kept (%v)", len(list), n, err)
+	}
+}
+
 func base64Of(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }

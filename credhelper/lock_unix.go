@@ -12,8 +12,10 @@ import (
 // lock takes an exclusive lock on the store's directory, so that two
 // helpers storing at once (parallel docker logins) cannot lose each
 // other's update. The directory is locked, not the file: the file is
-// replaced by a rename, which a lock on it would not survive. With create,
-// a missing directory is made (mode 0700).
+// replaced by a rename, which a lock on it would not survive. path must
+// be the store's real path (realPath): the directory of a symbolic link is
+// not the one the rename happens in. With create, a missing directory is
+// made (mode 0700).
 func lock(path string, create bool) (unlock func(), err error) {
 	dir := filepath.Dir(path)
 	if create {
