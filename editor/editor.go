@@ -1,6 +1,7 @@
 // Package editor finds and runs the user's text editor the way git does:
-// $VISUAL, then $EDITOR, then vi; a value with spaces or shell syntax in it
-// ("code --wait") is run by the shell with the file as its last argument.
+// $VISUAL (only on a capable terminal), then $EDITOR, then vi; a value with
+// spaces or shell syntax in it ("code --wait") is run by the shell with the
+// file as its last argument.
 package editor
 
 import (
@@ -15,12 +16,20 @@ import (
 // Default is the editor used when neither $VISUAL nor $EDITOR is set.
 const Default = "vi"
 
-// Find returns the editor command line from getenv (os.Getenv when nil).
+// Find returns the editor command line from getenv (os.Getenv when nil):
+// $VISUAL, then $EDITOR, then Default. As git does, $VISUAL (a full-screen
+// editor) is skipped when $TERM is unset or "dumb": such a terminal
+// (an Emacs shell buffer, a CI log) cannot show it, and $EDITOR is meant
+// for it.
 func Find(getenv func(string) string) string {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	for _, v := range []string{"VISUAL", "EDITOR"} {
+	vars := []string{"VISUAL", "EDITOR"}
+	if term := getenv("TERM"); term == "" || term == "dumb" {
+		vars = vars[1:]
+	}
+	for _, v := range vars {
 		if e := strings.TrimSpace(getenv(v)); e != "" {
 			return e
 		}

@@ -10,16 +10,21 @@ import (
 
 func TestFind(t *testing.T) {
 	for _, c := range []struct {
-		visual, editor, want string
+		term, visual, editor, want string
 	}{
-		{"", "", Default},
-		{"", "nano", "nano"},
-		{"code --wait", "nano", "code --wait"},
-		{"  ", " vim ", "vim"},
+		{"xterm", "", "", Default},
+		{"xterm", "", "nano", "nano"},
+		{"xterm", "code --wait", "nano", "code --wait"},
+		{"xterm", "  ", " vim ", "vim"},
+		{"xterm", "vim", "", "vim"},
+		// git's rule: $VISUAL only on a terminal that is not dumb.
+		{"dumb", "vim", "ed", "ed"},
+		{"", "vim", "ed", "ed"},
+		{"dumb", "vim", "", Default},
 	} {
-		env := map[string]string{"VISUAL": c.visual, "EDITOR": c.editor}
+		env := map[string]string{"TERM": c.term, "VISUAL": c.visual, "EDITOR": c.editor}
 		if got := Find(func(k string) string { return env[k] }); got != c.want {
-			t.Errorf("Find(VISUAL=%q, EDITOR=%q) = %q, want %q", c.visual, c.editor, got, c.want)
+			t.Errorf("Find(TERM=%q, VISUAL=%q, EDITOR=%q) = %q, want %q", c.term, c.visual, c.editor, got, c.want)
 		}
 	}
 }
