@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/shipseal/shipseal/atomicfile"
 	"github.com/shipseal/shipseal/crypto"
 	"github.com/shipseal/shipseal/validate"
 )
@@ -16,8 +17,10 @@ import (
 // Find lists the encrypted files of the git work tree that holds dir:
 // tracked files and untracked ones that are not ignored, recognised by
 // their content (validate.IsEncrypted), not their names. Files that are a
-// key themselves (a codeship.aes is base64 too) are left out. The names
-// are relative to dir, sorted.
+// key themselves (a codeship.aes is base64 too) are left out, and so are
+// the temporary files of an interrupted shipseal run (atomicfile.IsTemp:
+// a killed rekey leaves its staged files, encrypted with the new key). The
+// names are relative to dir, sorted.
 func Find(dir string) ([]string, error) {
 	top, err := gitOutput(dir, "rev-parse", "--show-toplevel")
 	if err != nil {
@@ -35,7 +38,7 @@ func Find(dir string) ([]string, error) {
 	var out []string
 	seen := map[string]bool{}
 	for _, rel := range strings.Split(string(list), "\x00") {
-		if rel == "" || seen[rel] {
+		if rel == "" || seen[rel] || atomicfile.IsTemp(rel) {
 			continue
 		}
 		seen[rel] = true

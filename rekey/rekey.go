@@ -29,6 +29,9 @@ const (
 	// Current: the file already decrypts with the new key (a rerun after
 	// an interrupted rotation); it is left alone.
 	Current Action = "current"
+	// Fail: the file cannot be rotated (File.Err says why). Only a dry
+	// run's failed Set holds such files.
+	Fail Action = "fail"
 )
 
 // Options configure a rotation.
@@ -52,6 +55,8 @@ type File struct {
 	Size int64
 	// Report is the content check's report, when there was one.
 	Report *diag.Report
+	// Err is why a file whose Action is Fail cannot be rotated.
+	Err *FileError
 
 	pending *atomicfile.File
 }
@@ -68,6 +73,8 @@ type FileError struct {
 	Err  error
 	// Report holds the content check's findings for an invalid file.
 	Report *diag.Report
+
+	version crypto.Version // when it is known
 }
 
 func (e *FileError) Error() string { return e.Name + ": " + e.Err.Error() }
@@ -83,7 +90,9 @@ var ErrAmbiguous = errors.New("it decrypts to text with both the old and the new
 // Prepare plans the rotation of names and, unless opts.DryRun, stages
 // every new file. It checks every file, even after one failed, and
 // returns all their errors joined (each a *FileError); on any error
-// nothing is staged and nothing will change.
+// nothing is staged and nothing will change. A dry run that fails returns
+// its plan too, every file in order, those that fail with Action Fail, so
+// that the whole picture can be shown; any other failed run returns no Set.
 func Prepare(names []string, opts Options) (*Set, error) {
 	return PrepareContext(context.Background(), names, opts)
 }
@@ -119,17 +128,25 @@ func PrepareContext(ctx context.Context, names []string, opts Options) (*Set, er
 		}
 		if err != nil {
 			errs = append(errs, err)
+			var fe *FileError
+			if opts.DryRun && errors.As(err, &fe) {
+				set.Files = append(set.Files, &File{Name: name, Version: fe.version, Action: Fail, Size: fileSize(name), Report: fe.Report, Err: fe})
+			}
 		}
 	}
 	if len(errs) > 0 {
 		set.Abort()
+		if opts.DryRun {
+			return set, errors.Join(errs...)
+		}
 		return nil, errors.Join(errs...)
 	}
 	return set, nil
 }
 
 func prepare(ctx context.Context, name string, opts Options) (*File, error) {
-	fail := func(err error) (*File, error) { return nil, &FileError{Name: name, Err: err} }
+	var version crypto.Version
+	fail := func(err error) (*File, error) { return nil, &FileError{Name: name, Err: err, version: version} }
 	st, err := os.Stat(name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return fail(errors.New("no such file"))
@@ -150,6 +167,9 @@ func prepare(ctx context.Context, name string, opts Options) (*File, error) {
 	f := &File{Name: name, Size: int64(len(sealed)), Action: Rekey}
 	plain, version, err := decrypt(sealed, opts.Old)
 	if err != nil {
+		if version == 0 {
+			version = headerVersion(sealed)
+		}
 		if _, v, errNew := decrypt(sealed, opts.New); errNew == nil {
 			f.Version, f.Action = v, Current
 			return f, nil
@@ -173,7 +193,7 @@ func prepare(ctx context.Context, name string, opts Options) (*File, error) {
 	if opts.Check != nil {
 		f.Report = opts.Check(name, plain)
 		if f.Report != nil && !f.Report.Valid() {
-			return nil, &FileError{Name: name, Err: ErrInvalid, Report: f.Report}
+			return nil, &FileError{Name: name, Err: ErrInvalid, Report: f.Report, version: version}
 		}
 	}
 	var buf bytes.Buffer
@@ -204,6 +224,27 @@ func prepare(ctx context.Context, name string, opts Options) (*File, error) {
 	}
 	f.pending = p
 	return f, nil
+}
+
+// headerVersion tells a file's version from its header alone, for a file
+// that a key did not open: 0 when it is neither v1 nor v2.
+func headerVersion(sealed []byte) crypto.Version {
+	head := bytes.TrimLeft(sealed, " \t\r\n")
+	switch {
+	case bytes.HasPrefix(head, []byte(crypto.HeaderV2+"\n")), bytes.HasPrefix(head, []byte(crypto.HeaderV2+"\r\n")):
+		return crypto.V2
+	case bytes.HasPrefix(head, []byte("codeship:")), !validate.IsEncrypted(sealed):
+		return 0
+	}
+	return crypto.V1
+}
+
+// fileSize is the size of the file at name, or 0 when it cannot be told.
+func fileSize(name string) int64 {
+	if st, err := os.Stat(name); err == nil {
+		return st.Size()
+	}
+	return 0
 }
 
 // stopped returns why ctx is done, or nil.

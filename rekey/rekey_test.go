@@ -210,6 +210,48 @@ func TestAllOrNothing(t *testing.T) {
 	}
 }
 
+// A dry run that fails still shows its whole plan, in order, with the
+// failing files marked; a real run that fails returns no set.
+func TestDryRunPlanWithFailures(t *testing.T) {
+	dir := t.TempDir()
+	old, nk, other := newKey(t), newKey(t), newKey(t)
+	names := []string{filepath.Join(dir, "1"), filepath.Join(dir, "2"), filepath.Join(dir, "3"), filepath.Join(dir, "4")}
+	seal(t, names[0], []byte("A=1\n"), old, crypto.V2)
+	seal(t, names[1], []byte("B=2\n"), other, crypto.V2)
+	seal(t, names[2], []byte("C=3\n"), nk, crypto.V2)
+	seal(t, names[3], []byte(strings.Repeat("=invalid\n", 8)), old, crypto.V1)
+	check := func(name string, plain []byte) *diag.Report {
+		return validate.Plain(name, plain, validate.Options{Kind: validate.Env}, nil)
+	}
+	set, err := Prepare(names, Options{Old: old, New: nk, Check: check, DryRun: true})
+	if err == nil || set == nil {
+		t.Fatalf("Prepare = %v, %v; want the plan and an error", set, err)
+	}
+	var got []string
+	for _, f := range set.Files {
+		got = append(got, fmt.Sprintf("%s %s %v", filepath.Base(f.Name), f.Action, f.Version))
+		if (f.Action == Fail) != (f.Err != nil) {
+			t.Errorf("%s: action %s with Err %v", f.Name, f.Action, f.Err)
+		}
+	}
+	want := []string{"1 rekey v2", "2 fail v2", "3 current v2", "4 fail v1"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("plan %q, want %q", got, want)
+	}
+	if f := set.Files[3]; !errors.Is(f.Err, ErrInvalid) || f.Report == nil || f.Size == 0 {
+		t.Errorf("file 4: %v, report %v, size %d; want ErrInvalid with its report and size", f.Err, f.Report, f.Size)
+	}
+	if set.Changed() != 1 {
+		t.Errorf("Changed() = %d, want 1", set.Changed())
+	}
+	if set, err := Prepare(names, Options{Old: old, New: nk, Check: check}); err == nil || set != nil {
+		t.Errorf("a real run: %v, %v; want an error and no set", set, err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != len(names) {
+		t.Errorf("staged files left behind: %d entries", len(entries))
+	}
+}
+
 // A cancelled context stops the set between files: the files staged so
 // far are discarded, the rest are not even read, and nothing changes.
 func TestPrepareStops(t *testing.T) {
@@ -279,6 +321,8 @@ func TestFind(t *testing.T) {
 	seal(t, filepath.Join(dir, "ci", "secrets"), []byte("A=1\n"), k, crypto.V2)
 	seal(t, filepath.Join(dir, "v1"), []byte("A=1\n"), k, crypto.V1)
 	seal(t, filepath.Join(dir, "ignored"), []byte("A=1\n"), k, crypto.V2)
+	// A killed rekey's staged file is no file of the project.
+	seal(t, filepath.Join(dir, "ci", ".secrets.shipseal-4194305-0123456789ab.tmp"), []byte("A=1\n"), k, crypto.V2)
 	got, err := Find(dir)
 	if err != nil {
 		t.Fatal(err)
