@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/shipseal/shipseal/atomicfile"
 	"github.com/shipseal/shipseal/crypto"
@@ -39,11 +40,12 @@ func newEditCommand(s *streams) *cobra.Command {
 		Use:   "edit FILE",
 		Short: "Edit an encrypted file in place, in $VISUAL or $EDITOR",
 		Long: `Decrypt FILE into a private temporary file (mode 0600, in a 0700 directory
-on /dev/shm when there is one), open it in $VISUAL, $EDITOR or vi, validate
-what was saved (dockercfg or env file, detected as "validate" does) and
-encrypt it back over FILE atomically, in the format version FILE had. The
-temporary file is named like FILE without .encrypted, ending in .json for a
-dockercfg and .env for an env file, so that the editor highlights it.
+on /dev/shm when there is one), open it in $VISUAL (when $TERM is set and
+not dumb, as git does), $EDITOR or vi, validate what was saved (dockercfg
+or env file, detected as "validate" does) and encrypt it back over FILE
+atomically, in the format version FILE had. The temporary file is named
+like FILE without .encrypted, ending in .json for a dockercfg and .env for
+an env file, so that the editor highlights it.
 
 If FILE does not exist, the editor starts from a template (the shape of a
 dockercfg or env file, when --type or FILE's name says which) and FILE is
@@ -51,7 +53,10 @@ created, in the v2 format with mode 0644, only if what was saved is not
 empty, not the template, and valid.
 
 If the plaintext did not change, FILE is left byte for byte as it was (no
-needless diff). If the result is invalid, edit asks whether to reopen the
+needless diff). The editor must wait until you close the file: one that
+returns within a second without saving it (code without --wait, subl
+without -w) ends edit with exit 1, since what you then type in its window
+would be lost. If the result is invalid, edit asks whether to reopen the
 editor when standard input is a terminal; otherwise it stops with exit code
 5 and FILE unchanged. The temporary file is removed on every path, including
 Ctrl-C and SIGTERM.
@@ -147,14 +152,24 @@ func runEdit(s *streams, opts *editOptions, name string) error {
 	}
 
 	spec := editor.Find(nil)
+	shown := plain
 	for {
+		before, _ := os.Stat(tmp)
+		started := time.Now()
 		if err := runEditor(s, spec, tmp); err != nil {
 			return err
 		}
+		ran := time.Since(started)
 		edited, err := os.ReadFile(tmp)
 		if err != nil {
 			return fmt.Errorf("reading back what the editor saved: %w: %s left unchanged", err, name)
 		}
+		if ran < editorMinWait && bytes.Equal(edited, shown) && !saved(before, tmp) {
+			return withHint(fmt.Errorf("the editor (%s) returned at once without saving: %s was left unchanged "+
+				"and its plaintext removed, so nothing typed in that editor now is kept", spec, name),
+				"your editor returned at once: give it a wait flag, e.g. EDITOR='code --wait' (see docs/tools.md)")
+		}
+		shown = edited
 		if isNew && (bytes.Equal(edited, plain) || len(bytes.TrimSpace(edited)) == 0) {
 			return withHint(fmt.Errorf("%s not created: the editor left it empty or as the template was", name),
 				"write the content and save it before leaving the editor")
@@ -198,6 +213,24 @@ func runEdit(s *streams, opts *editOptions, name string) error {
 		}
 		return nil
 	}
+}
+
+// editorMinWait is how long an editor must run for edit to believe that it
+// waited for the user. One that returns sooner without saving the file has
+// most likely handed it to a window and gone (code without --wait, subl
+// without -w, gedit when already running): taking that for "not changed"
+// would remove the file the user is about to edit. A variable, so that
+// tests choose instead of timing.
+var editorMinWait = time.Second
+
+// saved reports whether the file at path is not the one before described
+// (the editor replaced it) or has been written since.
+func saved(before fs.FileInfo, path string) bool {
+	after, err := os.Stat(path)
+	if before == nil || err != nil {
+		return true
+	}
+	return !os.SameFile(before, after) || !after.ModTime().Equal(before.ModTime()) || after.Size() != before.Size()
 }
 
 // checkNewFile checks that a file that does not exist yet can be created

@@ -54,7 +54,7 @@ func TestKeyWarningGoesToTheCommandsStderr(t *testing.T) {
 	t.Setenv("SHIPSEAL_KEY", strings.TrimSpace(string(keyA)))
 	t.Setenv("SHIPSEAL_KEY_PATH", "b.aes")
 	t.Setenv("VISUAL", "")
-	t.Setenv("EDITOR", "true")
+	t.Setenv("EDITOR", "touch") // saves the file unchanged: "not changed"
 	for _, v := range []string{"SHIPSEAL_DOCKERCFG", "SHIPSEAL_CACHE_DIR", "DOCKER_AUTH_CONFIG", "DOCKER_REGISTRY"} {
 		t.Setenv(v, "")
 		os.Unsetenv(v)
