@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/shipseal/shipseal/atomicfile"
 	"github.com/shipseal/shipseal/crypto"
 	"github.com/shipseal/shipseal/diag"
 	"github.com/shipseal/shipseal/internal/shellquote"
@@ -27,6 +28,7 @@ type rekeyOptions struct {
 	noValidate bool
 	kind       string
 	dialect    string
+	verbose    bool
 }
 
 func newRekeyCommand(s *streams) *cobra.Command {
@@ -43,13 +45,22 @@ If any file fails, none is replaced.
 --all finds every encrypted file of the git work tree by its content
 (tracked and untracked files that are not ignored; key files are skipped).
 A file that already decrypts with the new key is left alone, so running the
-same rekey again after an interruption finishes the rotation.
+same rekey again after an interruption finishes the rotation; such files
+are counted, and listed one by one with --verbose. A run that was killed
+(SIGKILL, the OOM killer) may leave staged files named
+.NAME.shipseal-PID-RANDOM.tmp beside the files: --all never takes them
+for files of the project, and the next rekey removes those of NAME once
+they are a minute old (and says which younger ones it left).
 
 The old key is found like every command's (--old-key-path, then
 $SHIPSEAL_KEY, $SHIPSEAL_KEY_PATH, ./codeship.aes, the git root).
 --dry-run lists what would change, as text or as JSON (--format json):
 {"old_key": FINGERPRINT, "new_key": FINGERPRINT, "files": [{"file": NAME,
-"version": 1|2, "action": "rekey"|"current", "size": BYTES}]}.
+"version": 1|2, "action": "rekey"|"current"|"fail", "size": BYTES}]}.
+A dry run lists every file even when some cannot be rotated: those are
+marked fail (in JSON with an "error" field, and "version" 0 when it cannot
+be told), and their errors follow on standard error, with the exit code
+a real run would have.
 
 jet has no equivalent. See docs/rotation.md for rotating a Codeship
 project's key.`,
@@ -71,6 +82,7 @@ project's key.`,
 	f.BoolVar(&opts.noValidate, "no-validate", false, "rotate files whose decrypted content is an invalid dockercfg or env file")
 	f.StringVar(&opts.kind, "type", "auto", "what the files hold: auto, dockercfg or env")
 	f.StringVar(&opts.dialect, "dialect", "auto", dialectUsage)
+	f.BoolVarP(&opts.verbose, "verbose", "v", false, "name every file re-encrypted or already on the new key, not only their numbers")
 	return cmd
 }
 
@@ -87,6 +99,8 @@ type rekeyListEntry struct {
 	Version int    `json:"version"`
 	Action  string `json:"action"`
 	Size    int64  `json:"size"`
+	// Error is why a file marked "fail" cannot be rotated.
+	Error string `json:"error,omitempty"`
 }
 
 func runRekey(ctx context.Context, s *streams, opts *rekeyOptions, args []string) error {
@@ -147,8 +161,17 @@ func runRekey(ctx context.Context, s *streams, opts *rekeyOptions, args []string
 		ropts.Progress = func(n int64) { bar.Add64(n) }
 		defer bar.Finish()
 	}
+	if !opts.dryRun {
+		sweepLeftovers(s, names)
+	}
 	set, err := rekey.PrepareContext(ctx, names, ropts)
 	if err != nil {
+		if set != nil && opts.dryRun {
+			// The whole plan first, then why the marked files fail.
+			if lerr := listRekey(s, opts.format, old.Key, nk.Key, set); lerr != nil {
+				return lerr
+			}
+		}
 		return leftBehind(rekeyFailure(s, err, old.Key), "no file was changed")
 	}
 	defer set.Abort()
@@ -164,13 +187,40 @@ func runRekey(ctx context.Context, s *streams, opts *rekeyOptions, args []string
 	if err := set.Commit(); err != nil {
 		return err
 	}
+	var current []string
 	for _, f := range set.Files {
-		if f.Action == rekey.Current {
-			infof(s.err, "%s already uses the new key (%v)", f.Name, nk.Key)
+		switch {
+		case f.Action == rekey.Current:
+			current = append(current, f.Name)
+		case opts.verbose:
+			infof(s.err, "re-encrypted %s (%v)", f.Name, f.Version)
 		}
+	}
+	switch {
+	case len(current) == 1 || opts.verbose:
+		for _, name := range current {
+			infof(s.err, "%s already uses the new key (%v)", name, nk.Key)
+		}
+	case len(current) > 1:
+		infof(s.err, "%d files already use the new key (%v): left alone (--verbose names them)", len(current), nk.Key)
 	}
 	infof(s.err, "re-encrypted %d %s from %v to %v", set.Changed(), plural(set.Changed(), "file", "files"), old.Key, nk.Key)
 	return nil
+}
+
+// sweepLeftovers removes the staged files that a killed rekey (or any
+// killed shipseal) left beside names, and says which recent ones it left.
+func sweepLeftovers(s *streams, names []string) {
+	for _, name := range names {
+		removed, kept := atomicfile.RemoveStale(name)
+		for _, p := range removed {
+			infof(s.err, "removed %s, a leftover temporary file of an interrupted shipseal run", p)
+		}
+		for _, p := range kept {
+			warnf(s.err, "%s is a leftover temporary file of an interrupted shipseal run, less than a minute old: "+
+				"if no other shipseal is running, remove it (rm -- %s)", p, shellquote.Quote(p))
+		}
+	}
 }
 
 // rekeyFailure prints why each failing file failed; nothing was replaced.
@@ -238,20 +288,47 @@ func listRekey(s *streams, format string, old, nk *crypto.Key, set *rekey.Set) e
 	if format == "json" {
 		l := rekeyListing{OldKey: old.Fingerprint(), NewKey: nk.Fingerprint(), Files: []rekeyListEntry{}}
 		for _, f := range set.Files {
-			l.Files = append(l.Files, rekeyListEntry{File: f.Name, Version: int(f.Version), Action: string(f.Action), Size: f.Size})
+			e := rekeyListEntry{File: f.Name, Version: int(f.Version), Action: string(f.Action), Size: f.Size}
+			if f.Err != nil {
+				e.Error = f.Err.Err.Error()
+			}
+			l.Files = append(l.Files, e)
 		}
 		enc := json.NewEncoder(s.out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(l)
 	}
+	failed := 0
 	for _, f := range set.Files {
 		switch f.Action {
 		case rekey.Rekey:
 			fmt.Fprintf(s.out, "rekey    %s (%v)\n", f.Name, f.Version)
 		case rekey.Current:
 			fmt.Fprintf(s.out, "current  %s (%v, already uses the new key)\n", f.Name, f.Version)
+		case rekey.Fail:
+			fmt.Fprintf(s.out, "fail     %s (%s)\n", f.Name, failReason(f))
+			failed++
 		}
+	}
+	if failed > 0 {
+		return nil // the caller explains the failures
 	}
 	infof(s.err, "dry run: %d %s would be re-encrypted from %v to %v; nothing changed", set.Changed(), plural(set.Changed(), "file", "files"), old, nk)
 	return nil
+}
+
+// failReason is the short reason on a failing file's plan line; the full
+// error follows the plan.
+func failReason(f *rekey.File) string {
+	why := "cannot be rotated: see below"
+	switch {
+	case errors.Is(f.Err, rekey.ErrInvalid):
+		why = "invalid content: see below"
+	case errors.Is(f.Err, crypto.ErrWrongKey), errors.Is(f.Err, crypto.ErrNotText):
+		why = "not the old key: see below"
+	}
+	if f.Version == 0 {
+		return why
+	}
+	return f.Version.String() + ", " + why
 }
