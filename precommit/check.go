@@ -9,6 +9,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/shipseal/shipseal/atomicfile"
 	"github.com/shipseal/shipseal/crypto"
 	"github.com/shipseal/shipseal/diag"
 	"github.com/shipseal/shipseal/dockercfg"
@@ -92,10 +93,40 @@ func (c *Checker) finish(r *diag.Report, err error) (*diag.Report, error) {
 }
 
 func (c *Checker) check(name string, data []byte) (*diag.Report, error) {
-	base := path.Base(name)
 	if r, err := c.keyContent(name, data, true); r != nil || err != nil {
 		return r, err
 	}
+	if atomicfile.IsTemp(name) && (data == nil || validate.IsEncrypted(data)) {
+		// A killed run's staged file: junk, not a secret of the project
+		// (a killed rekey's is encrypted with the new key, which the check
+		// may not have). Plaintext in one (a killed decrypt's) is still
+		// checked below.
+		r := &diag.Report{File: name, Kind: string(validate.Unknown)}
+		r.Add(leftoverDiag(name))
+		return r, nil
+	}
+	r, err := c.checkContent(name, data)
+	if err == nil && atomicfile.IsTemp(name) {
+		if r == nil {
+			r = &diag.Report{File: name, Kind: string(validate.Unknown)}
+		}
+		r.Diagnostics = append([]diag.Diagnostic{leftoverDiag(name)}, r.Diagnostics...)
+	}
+	return r, err
+}
+
+// leftoverDiag is rule CK007: a temporary file of an interrupted shipseal
+// run (atomicfile.IsTemp), about to be committed.
+func leftoverDiag(name string) diag.Diagnostic {
+	return diag.Warnf(CodeLeftover, diag.Position{},
+		fmt.Sprintf("delete it and keep it out of the commit: git rm -f -- %s (or rm -- %[1]s if git does not have it)", shellquote.Quote(name)),
+		"%s is a leftover temporary file of an interrupted shipseal run, not a file of the project", diag.Phrase(path.Base(name)))
+}
+
+// checkContent applies the rules about names and content to a file that
+// is not a key.
+func (c *Checker) checkContent(name string, data []byte) (*diag.Report, error) {
+	base := path.Base(name)
 	twin := c.twinOf(name)
 	if data == nil {
 		if twin == "" {

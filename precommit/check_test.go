@@ -152,6 +152,17 @@ func TestCheck(t *testing.T) {
 		{name: "prod-dockercfg.json", data: []byte(`{"port": 8080}`), want: "DC010/error"},
 		{name: "deploy/.dockercfg", data: []byte(`{`), want: "DC001/error"},
 		{name: "vectors/dockercfg.plain", data: []byte(`{"quay.io": {"auth": "Ym9iOmh1bnRlcjI="}}`), want: "CK002/error"},
+		// A killed shipseal run's temporary file: a warning, not a secret
+		// checked with the project key (a killed rekey's holds the new
+		// key's encryption); a key or plaintext credentials in one are
+		// still what they are.
+		{name: "ci/.env.encrypted.shipseal-3091-50a57b19c886.tmp", data: encrypt(t, other, crypto.V2, "A=1\n"), key: key, want: "CK007/warning"},
+		{name: ".env.encrypted.shipseal-3091-50a57b19c886.tmp", data: encrypt(t, key, crypto.V1, "A=1\n"), key: key, want: "CK007/warning"},
+		{name: ".big.encrypted.shipseal-3091-50a57b19c886.tmp", data: nil, key: key, want: "CK007/warning"},
+		{name: ".codeship.aes.shipseal-3091-50a57b19c886.tmp", data: []byte(projectKey), key: key, want: "CK001/error"},
+		{name: ".config.json.shipseal-3091-50a57b19c886.tmp", data: []byte(`{"auths": {"registry.example.com": {"auth": "YWxpY2U6aHVudGVyMmh1bnRlcjI="}}}`), want: "CK007/warning CK002/error"},
+		{name: ".notes.txt.shipseal-3091-50a57b19c886.tmp", data: []byte("hello"), want: "CK007/warning"},
+		{name: ".env.encrypted.shipseal-x-50a57b19c886.tmp", data: encrypt(t, other, crypto.V2, "A=1\n"), key: key, want: "EN002/error"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r, err := checker(tc.key, tc.exists...).Check(tc.name, tc.data)

@@ -10,6 +10,7 @@ const (
 	CodeGitignore        = "CK004" // warning: .gitignore does not cover codeship.aes
 	CodeNotEncrypted     = "CK005" // error: named as encrypted (X.encrypted) but plaintext
 	CodePlainEnvSecret   = "CK006" // error: a plaintext env file holding a secret
+	CodeLeftover         = "CK007" // warning: a temporary file of an interrupted shipseal run
 )
 
 // Codes lists every hygiene rule with a short title, in order.
@@ -20,4 +21,5 @@ var Codes = []struct{ Code, Title string }{
 	{CodeGitignore, ".gitignore does not cover codeship.aes"},
 	{CodeNotEncrypted, "file named as encrypted holds plaintext"},
 	{CodePlainEnvSecret, "plaintext env file holding a secret"},
+	{CodeLeftover, "temporary file of an interrupted shipseal run"},
 }
