@@ -180,7 +180,7 @@ func (h *Helper) update(create bool, registry string, edit func(*contents) ([]by
 	// the same store named directly.
 	real, err := realPath(path, maxLinks)
 	if err != nil {
-		return fmt.Errorf("cannot lock the credential store %s: %w", path, err)
+		return accessError("lock", path, err)
 	}
 	unlock, err := lock(real, create)
 	if err != nil {

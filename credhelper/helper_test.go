@@ -393,11 +393,28 @@ func TestErrorsAreOneLineWithoutSecrets(t *testing.T) {
 			data = bytes.TrimSpace(data)
 			os.WriteFile(f.h.Path, data[:len(data)-4], 0o600)
 		}, "the file is damaged"},
+		{"damaged checksum", func(f *fixture) {
+			// A v2 file damaged in its encrypted checksum reads as a
+			// wrong key: the message says what to do in both cases.
+			f.seal(good, crypto.V2)
+			data, _ := os.ReadFile(f.h.Path)
+			i := len("codeship:v2\n") + 8
+			if data[i] == 'A' {
+				data[i] = 'B'
+			} else {
+				data[i] = 'A'
+			}
+			os.WriteFile(f.h.Path, data, 0o600)
+		}, "the key does not decrypt this file (key " + "%FP%" + "): it was encrypted with another key; " +
+			"point $SHIPSEAL_KEY_PATH at the key it was encrypted with (if it is that key, the file is damaged: restore it)"},
 		{"garbled", func(f *fixture) {
 			f.seal(good, crypto.V2)
 			data, _ := os.ReadFile(f.h.Path)
 			os.WriteFile(f.h.Path, append(data[:len(data)/2], '%'), 0o600)
 		}, "is damaged"},
+		{"a directory", func(f *fixture) {
+			os.MkdirAll(f.h.Path, 0o700)
+		}, "is a directory; the store is a file: set $SHIPSEAL_DOCKERCFG to a file's path, or move the directory away"},
 		{"not a dockercfg", func(f *fixture) {
 			f.seal("{\"auths\": {\"a.example.com\": {\"auth\": \""+base64Of("alice:"+secret)+"\"},\n\"b.example.com\": {\"auth\": \"%%"+secret+"\"}}}", crypto.V2)
 		}, "DC011"},
@@ -420,8 +437,8 @@ func TestErrorsAreOneLineWithoutSecrets(t *testing.T) {
 					continue
 				}
 				msg := err.Error()
-				if !strings.Contains(msg, c.want) {
-					t.Errorf("%s: %q does not say %q", op, msg, c.want)
+				if want := strings.ReplaceAll(c.want, "%FP%", f.key.Fingerprint()); !strings.Contains(msg, want) {
+					t.Errorf("%s: %q does not say %q", op, msg, want)
 				}
 				if strings.ContainsAny(msg, "\r\n") {
 					t.Errorf("%s: error is more than one line: %q", op, msg)

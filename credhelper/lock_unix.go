@@ -28,7 +28,7 @@ func lock(path string, create bool) (unlock func(), err error) {
 		return func() {}, nil // no store to change
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot lock the credential store: %w", err)
+		return nil, accessError("lock", path, err)
 	}
 	for {
 		err = syscall.Flock(int(d.Fd()), syscall.LOCK_EX)

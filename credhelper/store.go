@@ -58,7 +58,7 @@ func read(path string, key func() (*crypto.Key, error)) (*contents, error) {
 		return c, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("cannot read the credential store: %w", err)
+		return nil, accessError("read", path, err)
 	}
 	c.exists = true
 	if info, err := os.Stat(path); err == nil {
@@ -81,12 +81,17 @@ func read(path string, key func() (*crypto.Key, error)) (*contents, error) {
 // the wrong key: bytes that are not a dockercfg.
 var errWrongKey = errors.New("it does not decrypt to text, so the key is not the one it was encrypted with")
 
+// wrongKeyHint follows a wrong key's error. Damage to the start of a v2
+// file (its IV or checksum), or anywhere in a v1 file, reads as a wrong
+// key too: nothing in the file tells the two apart.
+const wrongKeyHint = "point $" + projectkey.EnvKeyPath + " at the key it was encrypted with (if it is that key, the file is damaged: restore it)"
+
 func (c *contents) decryptError(err error) error {
 	switch {
 	case errors.Is(err, crypto.ErrWrongKey): // names the key already
-		return fmt.Errorf("cannot decrypt the credential store %s: %w; point $%s at the key it was encrypted with", c.path, err, projectkey.EnvKeyPath)
+		return fmt.Errorf("cannot decrypt the credential store %s: %w; %s", c.path, err, wrongKeyHint)
 	case errors.Is(err, errWrongKey):
-		return fmt.Errorf("cannot decrypt the credential store %s with %v: %w; point $%s at the key it was encrypted with", c.path, c.key, err, projectkey.EnvKeyPath)
+		return fmt.Errorf("cannot decrypt the credential store %s with %v: %w; %s", c.path, c.key, err, wrongKeyHint)
 	case errors.Is(err, crypto.ErrChecksum):
 		return fmt.Errorf("cannot decrypt the credential store %s with %v: %w; the file is damaged, or the key is not the one it was encrypted with", c.path, c.key, err)
 	case errors.Is(err, crypto.ErrNotEncrypted), errors.Is(err, crypto.ErrUnsupportedVersion), errors.Is(err, crypto.ErrTruncated):
