@@ -207,6 +207,53 @@ func TestDockerLoginReportsWrongKey(t *testing.T) {
 	}
 }
 
+// docker logout hides a helper's error: with the wrong key it says it
+// removes the credentials and exits 0, while the helper failed and the
+// credentials stay (observed with docker 28.2.2). docs/credential-helper.md
+// says so and how to see the helper's error; this test tells when docker
+// changes.
+func TestDockerLogoutHidesWrongKey(t *testing.T) {
+	d := newDockerEnv(t)
+	const registry = "127.0.0.1:5999"
+	if err := client.Store(d.program(), &credentials.Credentials{ServerURL: registry, Username: "robot", Secret: "pw-" + randomHex(t)}); err != nil {
+		t.Fatal(err)
+	}
+	d.writeConfig(t, `{"credsStore": "shipseal", "auths": {"`+registry+`": {}}}`)
+	sealed, _ := os.ReadFile(d.store)
+	right, _ := os.ReadFile(d.keyPath)
+	other, err := crypto.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(d.keyPath, other.Encode(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	version, _ := d.docker(t, "", "version", "--format", "{{.Client.Version}}")
+	out, err := d.docker(t, "", "logout", registry)
+	t.Logf("docker %s logout with the wrong key: %v\n%s", strings.TrimSpace(version), err, out)
+	if err != nil || strings.Contains(out, "cannot decrypt") {
+		t.Errorf("docker logout now reports the helper's error (exit %v): update docs/credential-helper.md, which says it hides it", err)
+	}
+	if now, _ := os.ReadFile(d.store); !bytes.Equal(now, sealed) {
+		t.Error("a logout with the wrong key changed the store")
+	}
+
+	// What the docs tell the user to run to see the helper's error.
+	cmd := exec.Command(helperBin, "erase")
+	cmd.Env = append(os.Environ(), "SHIPSEAL_DOCKERCFG="+d.store, "SHIPSEAL_KEY_PATH="+d.keyPath, "SHIPSEAL_KEY=")
+	cmd.Stdin = strings.NewReader(registry)
+	text, err := cmd.Output()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.HasPrefix(string(text), "cannot decrypt the credential store "+d.store) {
+		t.Errorf("docker-credential-shipseal erase with the wrong key: exit %v, %q", err, text)
+	}
+	if err := os.WriteFile(d.keyPath, right, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if list, err := client.List(d.program()); err != nil || list[registry] != "robot" {
+		t.Errorf("after the failed logout, list = %v, %v; want the credentials still there", list, err)
+	}
+}
+
 // noPlaintextIn fails if any file under dir holds password, or the
 // base64 auth that encodes it.
 func noPlaintextIn(t *testing.T, dir, password string) {
