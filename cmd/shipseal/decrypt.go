@@ -68,6 +68,10 @@ func runDecrypt(ctx context.Context, s *streams, opts *decryptOptions, args []st
 	if file != nil {
 		defer file.Close()
 	}
+	// The input is open (a named pipe waits for a writer): from here on,
+	// every read is interruptible, and a signal stops the run, which
+	// then says what it left.
+	takeInterrupts(ctx)
 	in, doneProgress := withProgress(s, interruptibleInput(ctx, in), streamSize(s, file), "decrypt")
 	defer doneProgress()
 	r, err := crypto.NewReader(interruptible(ctx, in), found.Key)

@@ -75,7 +75,7 @@ remembering to delete the plaintext.`,
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, args []string) error { return runEdit(s, opts, args[0]) },
+		RunE: func(cmd *cobra.Command, args []string) error { return runEdit(cmd.Context(), s, opts, args[0]) },
 	}
 	f := cmd.Flags()
 	opts.key.register(f, s)
@@ -85,7 +85,7 @@ remembering to delete the plaintext.`,
 	return cmd
 }
 
-func runEdit(s *streams, opts *editOptions, name string) error {
+func runEdit(ctx context.Context, s *streams, opts *editOptions, name string) error {
 	vopts, err := validationOptions(opts.kind, opts.dialect, false)
 	if err != nil {
 		return err
@@ -141,6 +141,9 @@ func runEdit(s *streams, opts *editOptions, name string) error {
 		infof(s.err, "%s does not exist: editing a new file, created when you save it", name)
 	}
 
+	// A signal must not end shipseal before it removes the plaintext:
+	// from here on, edit stops and cleans up.
+	takeInterrupts(ctx)
 	dir, err := secretdir.New("shipseal-edit-*")
 	if err != nil {
 		return err
@@ -151,6 +154,11 @@ func runEdit(s *streams, opts *editOptions, name string) error {
 		return fmt.Errorf("writing the plaintext for the editor: %w", err)
 	}
 
+	// Not once the editor has run: Ctrl-C in it (which edit ignores, as
+	// git does) must not stop edit when it reopens the editor.
+	if err := interrupted(ctx); err != nil {
+		return leftBehind(err, "the file was left unchanged and the plaintext removed")
+	}
 	spec := editor.Find(nil)
 	shown := plain
 	for {
@@ -310,14 +318,14 @@ func runEditor(s *streams, spec, file string) error {
 	cancel()
 	<-done
 	if got != nil {
-		return exitError{code: 128 + int(got.(syscall.Signal)),
-			msg: fmt.Sprintf("stopped by %v: the file was left unchanged and the plaintext removed", got)}
+		return signalExit(got.(syscall.Signal),
+			fmt.Sprintf("stopped by %v: the file was left unchanged and the plaintext removed", got))
 	}
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-			return exitError{code: 128 + int(ws.Signal()),
-				msg: fmt.Sprintf("the editor was killed (%v): the file was left unchanged and the plaintext removed", ws.Signal())}
+			return signalExit(ws.Signal(),
+				fmt.Sprintf("the editor was killed (%v): the file was left unchanged and the plaintext removed", ws.Signal()))
 		}
 	}
 	if err != nil {
@@ -364,8 +372,8 @@ func askReopen(s *streams) (bool, error) {
 	select {
 	case sig := <-sigs:
 		fmt.Fprintln(s.err)
-		return false, exitError{code: 128 + int(sig.(syscall.Signal)),
-			msg: fmt.Sprintf("stopped by %v: the file was left unchanged and the plaintext removed", sig)}
+		return false, signalExit(sig.(syscall.Signal),
+			fmt.Sprintf("stopped by %v: the file was left unchanged and the plaintext removed", sig))
 	case a := <-answers:
 		if a.err != nil && a.err != io.EOF {
 			return false, a.err

@@ -86,6 +86,10 @@ func runEncrypt(ctx context.Context, s *streams, opts *encryptOptions, args []st
 	if file != nil {
 		defer file.Close()
 	}
+	// The input is open (a named pipe waits for a writer): from here on,
+	// every read is interruptible, and a signal stops the run, which
+	// then says what it left.
+	takeInterrupts(ctx)
 	in = interruptibleInput(ctx, in)
 	version := crypto.V2
 	if opts.v1 {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -55,7 +56,9 @@ plugins, contexts and buildx state are linked into the directory.
 Variables from the env files override the inherited ones; later files
 override earlier ones. Signals sent to shipseal (INT, TERM, HUP, QUIT,
 USR1, USR2, WINCH) are passed on to CMD, and shipseal exits with CMD's exit
-code (128+N when a signal N ended it). On a terminal, Ctrl-C, QUIT and
+code; when signal N ended CMD, 128+N as a shell reports it: for INT, TERM
+and HUP shipseal, once it has cleaned up, dies of the same signal (as sudo
+does), so that a script stops on Ctrl-C. On a terminal, Ctrl-C, QUIT and
 WINCH reach CMD from the terminal itself, once. Before CMD starts,
 shipseal's own exit codes apply (3 key, 4 cannot decrypt, also for a file
 named *.encrypted, *.enc or *.aes that is not encrypted, 5 invalid
@@ -75,7 +78,7 @@ encrypted_dockercfg_path itself, in the build.`,
 			}
 			return nil
 		},
-		RunE: func(cmd *cobra.Command, args []string) error { return runExec(s, opts, args) },
+		RunE: func(cmd *cobra.Command, args []string) error { return runExec(cmd.Context(), s, opts, args) },
 	}
 	f := cmd.Flags()
 	f.SetInterspersed(false) // everything after CMD is CMD's
@@ -86,7 +89,7 @@ encrypted_dockercfg_path itself, in the build.`,
 	return cmd
 }
 
-func runExec(s *streams, opts *execOptions, args []string) error {
+func runExec(ctx context.Context, s *streams, opts *execOptions, args []string) error {
 	if len(opts.envFiles) == 0 && opts.dockercfg == "" {
 		return usageErrorf("nothing to add: give --env-file or --dockercfg")
 	}
@@ -162,6 +165,9 @@ func runExec(s *streams, opts *execOptions, args []string) error {
 				return fmt.Errorf("converting %s to config.json: %w", opts.dockercfg, err)
 			}
 		}
+		// A signal must not end shipseal before it removes the
+		// directory: from here on, exec stops and cleans up.
+		takeInterrupts(ctx)
 		dir, err := secretdir.New("shipseal-docker-*")
 		if err != nil {
 			return err
@@ -179,7 +185,7 @@ func runExec(s *streams, opts *execOptions, args []string) error {
 		}
 		env = append(env, "DOCKER_CONFIG="+dir.Path())
 	}
-	return runChild(s, args, env)
+	return runChild(ctx, s, args, env)
 }
 
 // userDockerConfigDir is the docker configuration directory the command
@@ -318,15 +324,20 @@ func inTerminalForeground() bool {
 }
 
 // runChild runs the command, passing signals on, and returns its exit
-// status as an exitError (nil for 0).
-func runChild(s *streams, args []string, env []string) error {
+// status as an exitError (nil for 0). A signal before the command starts
+// stops exec: the command is not run.
+func runChild(ctx context.Context, s *streams, args []string, env []string) error {
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Env = env
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = s.in, s.out, s.err
 	// Catch the signals before the command exists, so none is lost.
+	takeInterrupts(ctx)
 	sigs := make(chan os.Signal, 8)
-	signal.Notify(sigs, forwarded...)
+	notifyUnlessIgnored(sigs, forwarded...)
 	defer signal.Stop(sigs)
+	if err := interrupted(ctx); err != nil {
+		return leftBehind(err, "%s was not run", args[0])
+	}
 	if err := cmd.Start(); err != nil {
 		code := exitCannotRun
 		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
@@ -358,7 +369,9 @@ func runChild(s *streams, args []string, env []string) error {
 		return fmt.Errorf("running %s: %w", args[0], err)
 	}
 	if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
-		return exitError{code: 128 + int(ws.Signal())}
+		// Killed by the signal too, in main, so that a script that ran
+		// exec stops on Ctrl-C as it would for the command itself.
+		return signalExit(ws.Signal(), "")
 	}
 	return exitError{code: ee.ExitCode()}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"syscall"
 
 	"github.com/shipseal/shipseal/atomicfile"
 	"github.com/shipseal/shipseal/crypto"
@@ -19,7 +20,8 @@ const (
 	exitKey     = 3
 	exitDecrypt = 4
 	exitInvalid = 5
-	// A run stopped by signal N exits 128+N (interruptError.code).
+	// A run stopped by signal N exits 128+N (interruptError.code,
+	// signalExit), and main then ends the process by the signal.
 )
 
 // usageError is a bad command line: exit 2, with a pointer to --help.
@@ -50,13 +52,35 @@ func withHint(err error, format string, args ...any) error {
 }
 
 // exitError ends the command with a code, after its output (diagnostics,
-// say) has been printed already; msg may be empty.
+// say) has been printed already; msg may be empty. sig is the signal that
+// ended the run, if one did (exec's command, edit's editor or edit
+// itself): main ends the process by it after the clean-up.
 type exitError struct {
 	code int
 	msg  string
+	sig  syscall.Signal
 }
 
 func (e exitError) Error() string { return e.msg }
+
+// signalExit is the end of a run that signal sig stopped: exit 128+N, as a
+// shell reports it, and then killed by sig in main.
+func signalExit(sig syscall.Signal, msg string) exitError {
+	return exitError{code: 128 + int(sig), msg: msg, sig: sig}
+}
+
+// signalOf is the signal that stopped the run that ended with err, or 0.
+func signalOf(err error) syscall.Signal {
+	var ie *interruptError
+	var ee exitError
+	switch {
+	case errors.As(err, &ie):
+		return ie.sig
+	case errors.As(err, &ee):
+		return ee.sig
+	}
+	return 0
+}
 
 // contentError is content that fails validation (exit 5), with its
 // message printed like any error.

@@ -7,17 +7,28 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
+	"sync"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
-// An interrupt (Ctrl-C's SIGINT, or SIGTERM) cancels the command's context
-// with an *interruptError as its cause. The long copies read their input
-// through interruptible, so they stop at their next read; an input that
-// may wait for ever (a pipe, a terminal) goes through interruptibleInput
-// too, so that even a read that waits gives up. The command then discards
-// its pending output and says, in one line, what it left. The exit code is
-// the shell's for a process killed by the signal, 128+N, as for every other
-// way a signal ends shipseal (exec, edit).
+// Until a command takes charge of interrupts (takeInterrupts), Ctrl-C's
+// SIGINT or SIGTERM ends shipseal at once, killed by the signal: the
+// command has written nothing yet, and it may be waiting where no check
+// would ever run (reading a terminal or an idle pipe, opening a named
+// pipe). A command takes charge when it is about to leave something that
+// it must clean up (an output's temporary file, rekey's staged files,
+// exec's DOCKER_CONFIG directory, edit's plaintext). From then on a signal
+// cancels the command's context with an *interruptError as its cause. The
+// long copies read their input through interruptible, so they stop at
+// their next read; an input that may wait for ever (a pipe, a terminal)
+// goes through interruptibleInput too, so that even a read that waits
+// gives up. The command then discards its pending output and says, in one
+// line, what it left; execute returns 128+N, and main then ends the
+// process by the signal itself (dieOf), as sudo and timeout do, so that
+// the shell sees a process killed by it.
 
 // interruptError is a run stopped by a signal. left says what the run left
 // behind ("out.json was not changed"); it is empty until the command that
@@ -38,15 +49,22 @@ func (e *interruptError) Error() string {
 func (e *interruptError) code() int { return 128 + int(e.sig) }
 
 // notifyInterrupt returns a context that SIGINT or SIGTERM cancels with an
-// *interruptError. Until stop, later signals are caught and dropped, so a
-// second Ctrl-C cannot cut short the clean-up of the first.
+// *interruptError, once the command has taken charge; before that, the
+// signal ends the process. Until stop, later signals are caught and
+// dropped, so a second Ctrl-C cannot cut short the clean-up of the first.
 func notifyInterrupt(parent context.Context) (ctx context.Context, stop func()) {
-	ctx, cancel := context.WithCancelCause(parent)
+	state := &interrupts{}
+	ctx, cancel := context.WithCancelCause(context.WithValue(parent, interruptsKey{}, state))
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	notifyUnlessIgnored(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		select {
 		case sig := <-sigs:
+			state.mu.Lock()
+			defer state.mu.Unlock()
+			if !state.inCharge {
+				dieOf(sig.(syscall.Signal), 128+int(sig.(syscall.Signal)))
+			}
 			cancel(&interruptError{sig: sig.(syscall.Signal)})
 		case <-ctx.Done():
 		}
@@ -55,6 +73,78 @@ func notifyInterrupt(parent context.Context) (ctx context.Context, stop func()) 
 		signal.Stop(sigs)
 		cancel(nil)
 	}
+}
+
+// notifyUnlessIgnored is signal.Notify for those of sigs that were not
+// ignored when shipseal started (SIGINT and SIGHUP can be): a job that a
+// shell runs in the background, or under nohup, must not become one that
+// Ctrl-C or a hang-up ends, and nor must the command that exec runs, which
+// inherits what shipseal has.
+func notifyUnlessIgnored(c chan<- os.Signal, sigs ...os.Signal) {
+	var kept []os.Signal
+	for _, sig := range sigs {
+		if !signal.Ignored(sig) {
+			kept = append(kept, sig)
+		}
+	}
+	if len(kept) > 0 { // none would mean all
+		signal.Notify(c, kept...)
+	}
+}
+
+// interrupts is whether the running command has taken charge of the
+// signals, for notifyInterrupt's handler.
+type interrupts struct {
+	mu       sync.Mutex
+	inCharge bool
+}
+
+type interruptsKey struct{}
+
+// takeInterrupts makes the command in charge of SIGINT and SIGTERM: from
+// now on they cancel ctx, and the command must stop and clean up. A
+// command calls it before it creates what a signal must not leave behind,
+// and must read its input interruptibly from then on. With a context that
+// notifyInterrupt did not make (a test's), it does nothing.
+func takeInterrupts(ctx context.Context) {
+	if state, ok := ctx.Value(interruptsKey{}).(*interrupts); ok {
+		state.mu.Lock()
+		state.inCharge = true
+		state.mu.Unlock()
+	}
+}
+
+// reraised are the signals dieOf ends the process by: those that Go's
+// runtime, once the handler is reset, ends a program by.
+var reraised = map[syscall.Signal]bool{syscall.SIGINT: true, syscall.SIGTERM: true, syscall.SIGHUP: true}
+
+// dieOf ends the process by sig, as if shipseal had never caught it, so
+// that the shell sees a process killed by the signal and not one that
+// exited 128+N: bash goes on with a script after a child that exited (it
+// takes that for a child that handled Ctrl-C), and stops it after one that
+// was killed. sudo and timeout --foreground do the same. If the signal
+// does not end the process (it was ignored when shipseal started, or it
+// is not one of reraised), it exits with code.
+func dieOf(sig syscall.Signal, code int) {
+	if reraised[sig] {
+		signal.Reset(sig)
+		// To this thread, not the process: the kernel hands a signal
+		// sent to the process to its main thread, and this one could
+		// exit before that one dies. A signal to the calling thread is
+		// handled before tgkill returns.
+		runtime.LockOSThread()
+		unix.Tgkill(os.Getpid(), unix.Gettid(), sig)
+	}
+	os.Exit(code)
+}
+
+// exit ends main: killed by sig after the run's clean-up, when a signal
+// stopped it, and otherwise with code.
+func exit(code int, sig syscall.Signal) {
+	if sig != 0 {
+		dieOf(sig, code)
+	}
+	os.Exit(code)
 }
 
 // interrupted returns the interruption that cancelled ctx, or nil.

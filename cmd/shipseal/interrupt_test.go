@@ -5,10 +5,12 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,13 +19,15 @@ import (
 	"time"
 
 	"github.com/shipseal/shipseal/crypto"
+	"github.com/shipseal/shipseal/internal/e2etest"
 )
 
 // TestInterruptStopsTheRun sends SIGINT (Ctrl-C) or SIGTERM to an encrypt
 // or decrypt in the middle of its copy, once its temporary output exists.
 // The run must stop within a fraction of a second (not finish the file),
-// exit 128+N, say in one line what it left, keep the destination's old
-// content (or not create it), and remove its temporary file.
+// say in one line what it left, keep the destination's old content (or not
+// create it), remove its temporary file, and then die of the signal (which
+// a shell reports as 128+N), as sudo and timeout do.
 //
 // The input is a named pipe (or standard input) that the test keeps
 // filling, so the copy is still going on when the signal comes, however
@@ -123,15 +127,15 @@ func TestInterruptStopsTheRun(t *testing.T) {
 
 			sent := time.Now()
 			cmd.Process.Signal(c.sig)
-			code := waitCode(t, cmd, 10*time.Second)
+			end := waitEnd(t, cmd, 10*time.Second)
 			took := time.Since(sent)
 			stopFeeding()
 			<-done
 			if took > 2*time.Second {
 				t.Errorf("shipseal took %v to stop after %v", took.Round(time.Millisecond), c.sig)
 			}
-			if code != 128+int(c.sig) {
-				t.Errorf("exit %d after %v, want %d\n%s", code, c.sig, 128+int(c.sig), stderr.String())
+			if end != killedBy(c.sig) {
+				t.Errorf("%v after %v, want %v\n%s", end, c.sig, killedBy(c.sig), stderr.String())
 			}
 			if stderr.String() != want {
 				t.Errorf("stderr:\n%s\nwant:\n%s", stderr.String(), want)
@@ -185,9 +189,8 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 
 func (c *countingWriter) count() int64 { return c.n.Load() }
 
-// waitCode waits for cmd and returns its exit code, killing it after
-// limit.
-func waitCode(t *testing.T, cmd *exec.Cmd, limit time.Duration) int {
+// waitEnd waits for cmd and returns how it ended, killing it after limit.
+func waitEnd(t *testing.T, cmd *exec.Cmd, limit time.Duration) ending {
 	t.Helper()
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
@@ -199,21 +202,127 @@ func waitCode(t *testing.T, cmd *exec.Cmd, limit time.Duration) int {
 		<-done
 		t.Fatalf("shipseal did not end within %v", limit)
 	}
-	return processExitCode(t, err)
+	return processEnd(t, err)
 }
 
-// processExitCode is the exit code of a process that cmd.Wait returned
-// err for; an error other than the process's exit fails the test.
-func processExitCode(t *testing.T, err error) int {
+// ending is how a process ended: killed by a signal, or exited with a
+// code. A shell reports both a process killed by signal N and one that
+// exited 128+N as 128+N; bash's handling of Ctrl-C in scripts does not.
+type ending struct {
+	code int
+	sig  syscall.Signal
+}
+
+func exited(code int) ending             { return ending{code: code} }
+func killedBy(sig syscall.Signal) ending { return ending{code: -1, sig: sig} }
+
+func (e ending) String() string {
+	if e.sig != 0 {
+		return fmt.Sprintf("killed by %v", e.sig)
+	}
+	return fmt.Sprintf("exit %d", e.code)
+}
+
+// processEnd is how a process that cmd.Wait returned err for ended; an
+// error other than the process's end fails the test.
+func processEnd(t *testing.T, err error) ending {
 	t.Helper()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
-		return ee.ExitCode()
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return killedBy(ws.Signal())
+		}
+		return exited(ee.ExitCode())
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	return 0
+	return exited(0)
+}
+
+// TestInterruptEndsWaitingCommands signals commands that wait for input
+// that does not come (standard input an idle pipe, as a terminal nobody
+// types at; a named pipe nothing opens) before they have written anything.
+// They must end at once, killed by the signal as if they had never caught
+// it, having written nothing.
+func TestInterruptEndsWaitingCommands(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		sig  syscall.Signal
+		args []string // in dir; KEY is the key file, FIFO a named pipe
+	}{
+		{"validate-stdin", syscall.SIGINT, []string{"validate", "-"}},
+		{"validate-fifo", syscall.SIGTERM, []string{"validate", "FIFO"}},
+		{"textconv-stdin", syscall.SIGINT, []string{"textconv", "--key-path", "KEY", "/dev/stdin"}},
+		{"dockercfg-create", syscall.SIGINT, []string{"dockercfg", "create", "--registry", "r.example.com",
+			"--username", "me", "--password-stdin", "-o", "out.json"}},
+		{"exec-fifo", syscall.SIGINT, []string{"exec", "--key-path", "KEY", "--env-file", "FIFO", "--", "touch", "ran"}},
+		{"exec-stdin", syscall.SIGTERM, []string{"exec", "--key-path", "KEY", "--env-file", "/dev/stdin", "--", "touch", "ran"}},
+		{"generate-stdin", syscall.SIGINT, []string{"generate", "--key-path", "KEY", "--from-file", "/dev/stdin", "out.json"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			key := writeKey(t, dir)
+			fifo := filepath.Join(dir, "fifo")
+			if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			args := make([]string, len(c.args))
+			for i, a := range c.args {
+				args[i] = map[string]string{"KEY": key, "FIFO": fifo}[a]
+				if args[i] == "" {
+					args[i] = a
+				}
+			}
+			before := dirNames(t, dir)
+			pr, pw, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pw.Close() // idle until the end
+			cmd := exec.Command("shipseal", args...)
+			cmd.Dir = dir
+			cmd.Stdin = pr
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			pr.Close()
+			// Nothing shows that shipseal waits in a read or an open:
+			// give it ample time to get there (it takes milliseconds).
+			time.Sleep(500 * time.Millisecond)
+			sent := time.Now()
+			cmd.Process.Signal(c.sig)
+			end := waitEnd(t, cmd, 10*time.Second)
+			if took := time.Since(sent); took > 2*time.Second {
+				t.Errorf("shipseal took %v to end after %v", took.Round(time.Millisecond), c.sig)
+			}
+			if end != killedBy(c.sig) {
+				t.Errorf("%v after %v, want %v\n%s", end, c.sig, killedBy(c.sig), stderr.String())
+			}
+			if stdout.Len() > 0 {
+				t.Errorf("wrote on standard output: %q", stdout.String())
+			}
+			if after := dirNames(t, dir); !slices.Equal(after, before) {
+				t.Errorf("the directory held %v, and holds %v after the signal", before, after)
+			}
+		})
+	}
+}
+
+// dirNames lists the names in dir.
+func dirNames(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
 }
 
 // tempFiles lists atomicfile's temporary files in dir.
@@ -315,4 +424,79 @@ func TestInterruptibleInputKeepsTheBytes(t *testing.T) {
 	if n, err := in.Read(buf); n != 0 || err != io.EOF {
 		t.Errorf("a read after the end: %d, %v; want 0, EOF", n, err)
 	}
+}
+
+// TestCtrlCStopsAScriptLoop is Ctrl-C in a bash script that runs shipseal
+// in a loop: SIGINT to the script's whole process group, as a terminal
+// sends it. bash goes on with the script after a child that exited, even
+// with 130 (it takes that for a child that handled Ctrl-C), and stops only
+// after one that SIGINT killed; shipseal must be killed by it after its
+// clean-up, whether the run it stopped was its own (encrypt) or the
+// command's (exec).
+func TestCtrlCStopsAScriptLoop(t *testing.T) {
+	bash := e2etest.LookPath(t, "bash", "install bash")
+	for _, c := range []struct {
+		name string
+		step string // one step of the loop, in dir
+	}{
+		{"exec", `shipseal exec --env-file a.env -- sleep 3`},
+		{"encrypt", `sleep 3 | shipseal encrypt --key-path codeship.aes - out.encrypted`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeKey(t, dir)
+			if err := os.WriteFile(filepath.Join(dir, "a.env"), []byte("A=1\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			script := `for i in 1 2 3; do touch step$i; ` + c.step + `; echo "after $i: $?"; done`
+			cmd := exec.Command(bash, "-c", script)
+			cmd.Dir = dir
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) })
+			// Once the first step's shipseal has got going.
+			for deadline := time.Now().Add(30 * time.Second); !childRunning(cmd.Process.Pid, "shipseal"); time.Sleep(20 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+					t.Fatalf("the script's shipseal never started:\n%s", out.String())
+				}
+			}
+			time.Sleep(200 * time.Millisecond)
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
+			end := waitEnd(t, cmd, 10*time.Second)
+			if end != killedBy(syscall.SIGINT) {
+				t.Errorf("bash: %v, want %v (it went on with the script)\n%s", end, killedBy(syscall.SIGINT), out.String())
+			}
+			if _, err := os.Stat(filepath.Join(dir, "step2")); err == nil {
+				t.Errorf("the script went on after Ctrl-C:\n%s", out.String())
+			}
+		})
+	}
+}
+
+// childRunning reports whether a process named name runs in the process
+// group pgid.
+func childRunning(pgid int, name string) bool {
+	procs, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, p := range procs {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid pgrp ...
+		s := string(data)
+		open, close := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+		if open < 0 || close < open {
+			continue
+		}
+		fields := strings.Fields(s[close+1:])
+		if s[open+1:close] == name && len(fields) > 2 && fields[2] == fmt.Sprint(pgid) {
+			return true
+		}
+	}
+	return false
 }

@@ -4,4 +4,4 @@ package main
 
 import "os"
 
-func main() { os.Exit(execute(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
+func main() { exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }

@@ -164,6 +164,9 @@ func runRekey(ctx context.Context, s *streams, opts *rekeyOptions, args []string
 	if !opts.dryRun {
 		sweepLeftovers(s, names)
 	}
+	// Prepare stages the new files beside the old ones: from here on, a
+	// signal stops rekey, which removes them.
+	takeInterrupts(ctx)
 	set, err := rekey.PrepareContext(ctx, names, ropts)
 	if err != nil {
 		if set != nil && opts.dryRun {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"syscall"
 
 	"github.com/spf13/cobra"
 )
@@ -24,7 +25,8 @@ files (dockercfg) and env files before they break a build.
 
 Exit codes: 0 ok, 1 failure, 2 usage, 3 key missing or malformed,
 4 cannot decrypt (wrong key, corrupt, not encrypted), 5 invalid content,
-128+N stopped by signal N (130 Ctrl-C, 143 SIGTERM).`,
+128+N stopped by signal N (130 Ctrl-C, 143 SIGTERM), as a shell reports
+it: shipseal dies of the signal after cleaning up, like sudo and timeout.`,
 		Version:       versionString(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -44,9 +46,17 @@ Exit codes: 0 ok, 1 failure, 2 usage, 3 key missing or malformed,
 // its own in an init function, so adding a command touches only its file.
 var commands []func(*streams) *cobra.Command
 
-// execute runs the command line and returns the process exit code. All
-// errors are printed here, in one voice.
+// execute runs the command line and returns the process exit code, 128+N
+// for a run that signal N stopped. All errors are printed here, in one
+// voice.
 func execute(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	code, _ := run(args, stdin, stdout, stderr)
+	return code
+}
+
+// run is execute that also returns the signal that stopped the run, if
+// one did, for main to end the process by.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int, sig syscall.Signal) {
 	s := &streams{in: stdin, out: stdout, err: stderr}
 	root := newRootCommand(s)
 	root.SetArgs(args)
@@ -54,7 +64,7 @@ func execute(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer stop()
 	err := root.ExecuteContext(ctx)
 	if err == nil {
-		return exitOK
+		return exitOK, 0
 	}
 	cmd, _, ferr := root.Find(args)
 	if ferr != nil {
@@ -62,5 +72,5 @@ func execute(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = usageErrorf("%v", err)
 		cmd = root
 	}
-	return report(stderr, err, cmd.CommandPath())
+	return report(stderr, err, cmd.CommandPath()), signalOf(err)
 }

@@ -7,11 +7,13 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/shipseal/shipseal/internal/e2etest"
+	"golang.org/x/sys/unix"
 )
 
 func vectorsDir(t *testing.T) string {
@@ -20,6 +22,22 @@ func vectorsDir(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return abs
+}
+
+// scriptEnd runs a command (like exec) and returns how it ended.
+func scriptEnd(ts *testscript.TestScript, args []string) ending {
+	err := ts.Exec(args[0], args[1:]...)
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		ts.Fatalf("running %s: %v", args[0], err)
+	}
+	if ee != nil {
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return killedBy(ws.Signal())
+		}
+		return exited(ee.ExitCode())
+	}
+	return exited(0)
 }
 
 // scriptCommands are the checks the scenarios need beyond testscript's own.
@@ -83,16 +101,24 @@ func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args 
 			}
 			want, err := strconv.Atoi(args[0])
 			ts.Check(err)
-			got := 0
-			if err := ts.Exec(args[1], args[2:]...); err != nil {
-				var ee *exec.ExitError
-				if !errors.As(err, &ee) {
-					ts.Fatalf("running %s: %v", args[1], err)
-				}
-				got = ee.ExitCode()
+			got := scriptEnd(ts, args[1:])
+			if got != exited(want) {
+				ts.Fatalf("%s: %v, want %v", args[1], got, exited(want))
 			}
-			if got != want {
-				ts.Fatalf("%s exited with status %d, want %d", args[1], got, want)
+		},
+		// killedby SIGNAL CMD ARGS...: run CMD (like exec) and check that
+		// a signal killed it (SIGINT, SIGTERM, ...), which a shell
+		// reports as 128+N too.
+		"killedby": func(ts *testscript.TestScript, neg bool, args []string) {
+			if neg || len(args) < 2 {
+				ts.Fatalf("usage: killedby SIGNAL CMD ARGS...")
+			}
+			want := unix.SignalNum(args[0])
+			if want == 0 {
+				ts.Fatalf("killedby: unknown signal %s", args[0])
+			}
+			if got := scriptEnd(ts, args[1:]); got != killedBy(want) {
+				ts.Fatalf("%s: %v, want %v", args[1], got, killedBy(want))
 			}
 		},
 		// waitfile FILE: wait (up to 30s) until FILE exists, for a

@@ -72,16 +72,27 @@ func (term *terminal) waitFor(t *testing.T, s string) {
 	t.Fatalf("the terminal never showed %q; it shows:\n%s", s, term.output())
 }
 
-// wait waits for cmd to end and for its output to be read, and returns
+// wait waits for cmd to exit and for its output to be read, and returns
 // its exit code.
 func (term *terminal) wait(t *testing.T, cmd *exec.Cmd) int {
+	t.Helper()
+	end := term.waitEnd(t, cmd)
+	if end.sig != 0 {
+		t.Fatalf("%v, want an exit code:\n%s", end, term.output())
+	}
+	return end.code
+}
+
+// waitEnd waits for cmd to end and for its output to be read, and returns
+// how it ended.
+func (term *terminal) waitEnd(t *testing.T, cmd *exec.Cmd) ending {
 	t.Helper()
 	err := cmd.Wait()
 	select {
 	case <-term.done:
 	case <-time.After(5 * time.Second):
 	}
-	return processExitCode(t, err)
+	return processEnd(t, err)
 }
 
 func writeKey(t *testing.T, dir string) string {
@@ -314,8 +325,9 @@ printf 'A=3\n' > "$1"
 		}
 	}
 	term.ptmx.Write([]byte{3}) // ^C
-	if code := term.wait(t, cmd); code != 130 {
-		t.Fatalf("edit after ^C: exit %d, want 130:\n%s", code, term.output())
+	// Killed by SIGINT (not exit 130): a script that ran edit stops.
+	if end := term.waitEnd(t, cmd); end != killedBy(syscall.SIGINT) {
+		t.Fatalf("edit after ^C: %v, want %v:\n%s", end, killedBy(syscall.SIGINT), term.output())
 	}
 	if !strings.Contains(term.output(), "the file was left unchanged and the plaintext removed") {
 		t.Errorf("edit did not say what happened:\n%s", term.output())
@@ -337,8 +349,8 @@ func TestEditCtrlCAtQuestion(t *testing.T) {
 	term := startOnTerminal(t, cmd)
 	term.waitFor(t, "[Y/n]")
 	term.ptmx.Write([]byte{3}) // ^C
-	if code := term.wait(t, cmd); code != 130 {
-		t.Fatalf("^C at the question: exit %d, want 130:\n%s", code, term.output())
+	if end := term.waitEnd(t, cmd); end != killedBy(syscall.SIGINT) {
+		t.Fatalf("^C at the question: %v, want %v:\n%s", end, killedBy(syscall.SIGINT), term.output())
 	}
 	if after, _ := os.ReadFile(file); !bytes.Equal(before, after) {
 		t.Error("an interrupted edit changed the file")
