@@ -17,6 +17,7 @@ import (
 	"github.com/shipseal/shipseal/diag"
 	"github.com/shipseal/shipseal/dockercfg"
 	"github.com/shipseal/shipseal/envfile"
+	"github.com/shipseal/shipseal/projectkey"
 	"github.com/shipseal/shipseal/secretdir"
 	"github.com/shipseal/shipseal/validate"
 	"github.com/spf13/cobra"
@@ -64,7 +65,13 @@ shipseal's own exit codes apply (3 key, 4 cannot decrypt, also for a file
 named *.encrypted, *.enc or *.aes that is not encrypted, 5 invalid
 content); 127 means CMD was not found, 126 that it could not be run. If
 shipseal itself is killed with SIGKILL, the DOCKER_CONFIG directory cannot
-be removed.
+be removed then: the next exec --dockercfg removes it, a minute later at
+the earliest.
+
+CMD does not inherit $SHIPSEAL_KEY and $SHIPSEAL_KEY_PATH: the project
+key decrypts every secret of the project, in its whole history, and CMD
+needs only the env files' variables. To pass them on anyway, name them in
+an env file (a line SHIPSEAL_KEY, without "=", inherits its value).
 
 jet has no equivalent: Codeship decrypts encrypted_env_file and
 encrypted_dockercfg_path itself, in the build.`,
@@ -129,7 +136,7 @@ func runExec(ctx context.Context, s *streams, opts *execOptions, args []string) 
 		return plain, nil
 	}
 
-	env := os.Environ()
+	env := withoutKey(os.Environ())
 	for _, name := range opts.envFiles {
 		data, err := open(name)
 		if err != nil {
@@ -186,6 +193,18 @@ func runExec(ctx context.Context, s *streams, opts *execOptions, args []string) 
 		env = append(env, "DOCKER_CONFIG="+dir.Path())
 	}
 	return runChild(ctx, s, args, env)
+}
+
+// withoutKey drops the project key's variables ($SHIPSEAL_KEY and
+// $SHIPSEAL_KEY_PATH) from environ: the key decrypts every secret of the
+// project, in its whole history, and the command needs only the env files'
+// variables. An env file that sets them (or names them, to inherit them)
+// adds them back.
+func withoutKey(environ []string) []string {
+	return slices.DeleteFunc(environ, func(kv string) bool {
+		name, _, _ := strings.Cut(kv, "=")
+		return name == projectkey.EnvKey || name == projectkey.EnvKeyPath
+	})
 }
 
 // userDockerConfigDir is the docker configuration directory the command
@@ -339,12 +358,7 @@ func runChild(ctx context.Context, s *streams, args []string, env []string) erro
 		return leftBehind(err, "%s was not run", args[0])
 	}
 	if err := cmd.Start(); err != nil {
-		code := exitCannotRun
-		if errors.Is(err, exec.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
-			code = exitNotFound
-		}
-		return withHint(exitError{code: code, msg: fmt.Sprintf("cannot run %s: %v", args[0], err)},
-			"check the command's name and that it is on $PATH")
+		return startError(args, env, err)
 	}
 	done := make(chan struct{})
 	go func() {
@@ -374,4 +388,40 @@ func runChild(ctx context.Context, s *streams, args []string, env []string) erro
 		return signalExit(ws.Signal(), "")
 	}
 	return exitError{code: ee.ExitCode()}
+}
+
+// maxArgStrlen is the largest single argument or NAME=value string Linux
+// passes to a program (MAX_ARG_STRLEN: 32 pages), its final NUL included.
+const maxArgStrlen = 32 * 4096
+
+// startError says why the command could not be started, with what to do.
+func startError(args, env []string, err error) error {
+	switch {
+	case errors.Is(err, syscall.E2BIG):
+		size, largest, largestName := 0, 0, ""
+		for _, kv := range env {
+			size += len(kv) + 1
+			if len(kv) > largest {
+				largest = len(kv)
+				largestName, _, _ = strings.Cut(kv, "=")
+			}
+		}
+		msg := fmt.Sprintf("cannot run %s: the environment is too large for the system (E2BIG): %d bytes of variables (%d variables)",
+			args[0], size, len(env))
+		if largest+1 > maxArgStrlen {
+			// The name only: the value is a secret.
+			msg += fmt.Sprintf("; $%s alone is %d bytes", largestName, largest)
+		}
+		return withHint(exitError{code: exitCannotRun, msg: msg},
+			"Linux takes at most 128 KiB in one variable and about 2 MiB of variables and arguments in all: "+
+				"put a large value in a file and pass the file's name instead")
+	case errors.Is(err, exec.ErrNotFound), errors.Is(err, os.ErrNotExist):
+		return withHint(exitError{code: exitNotFound, msg: fmt.Sprintf("cannot run %s: %v", args[0], err)},
+			"check the command's name and that it is on $PATH")
+	case errors.Is(err, os.ErrPermission):
+		return withHint(exitError{code: exitCannotRun, msg: fmt.Sprintf("cannot run %s: %v", args[0], err)},
+			"check that it is executable (chmod +x %s) and that you may read its directory", args[0])
+	}
+	return withHint(exitError{code: exitCannotRun, msg: fmt.Sprintf("cannot run %s: %v", args[0], err)},
+		"check the command's name and that it is on $PATH")
 }
