@@ -137,18 +137,22 @@ func isDecryptError(err error) bool {
 }
 
 // keyError is every message ParseKey may give: none echoes the input.
-var keyError = regexp.MustCompile(`^invalid key: (the key is empty|the key is not base64( \(bad character or padding at byte \d+\))?|the key decodes to \d+ bytes, want 32)$`)
+var keyError = regexp.MustCompile(`^invalid key: (the key is empty|the key is not base64( \(bad character or padding at byte \d+\))?|the key decodes to \d+ bytes, want 32|the key is UTF-16 text: save it as plain text \(ASCII or UTF-8\))$`)
 
 // FuzzParseKey: ParseKey never panics; it accepts exactly the standard
-// base64 of 32 bytes with surrounding whitespace, and its errors never
+// base64 of 32 bytes with surrounding whitespace (and a UTF-8 byte order
+// mark before it), and its errors never
 // repeat the input.
 func FuzzParseKey(f *testing.F) {
-	for _, s := range []string{"", fuzzKey, fuzzKey + "\r\n", " \t" + fuzzKey, fuzzKey[:43], fuzzKey + "=", "not base64!"} {
+	for _, s := range []string{"", fuzzKey, fuzzKey + "\r\n", " \t" + fuzzKey, fuzzKey[:43], fuzzKey + "=", "not base64!", "\uFEFF" + fuzzKey + "\r\n", "\xff\xfe"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, text []byte) {
 		k, err := crypto.ParseKey(text)
+		// Whitespace around the key, and a UTF-8 byte order mark before it
+		// (Notepad), are not part of it.
 		trimmed := bytes.TrimSpace(text)
+		trimmed = bytes.TrimSpace(bytes.TrimPrefix(trimmed, []byte("\uFEFF")))
 		raw, decErr := base64.StdEncoding.Strict().DecodeString(string(trimmed))
 		valid := decErr == nil && len(raw) == crypto.KeySize
 		if err != nil {
