@@ -438,9 +438,14 @@ func TestCtrlCStopsAScriptLoop(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		step string // one step of the loop, in dir
+		want string // what shipseal says
 	}{
-		{"exec", `shipseal exec --env-file a.env -- sleep 3`},
-		{"encrypt", `sleep 3 | shipseal encrypt --key-path codeship.aes - out.encrypted`},
+		{"exec", `shipseal exec --env-file a.env -- sleep 3`, ""},
+		// The input is a named pipe that this test holds open, outside
+		// the script's process group: an input that Ctrl-C ended could
+		// let encrypt finish first (exit 0), and bash would go on.
+		{"encrypt", `shipseal encrypt --v1 --no-validate --key-path codeship.aes in out.encrypted`,
+			"shipseal: interrupted; out.encrypted was not created\n"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -448,31 +453,62 @@ func TestCtrlCStopsAScriptLoop(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, "a.env"), []byte("A=1\n"), 0o644); err != nil {
 				t.Fatal(err)
 			}
+			if err := syscall.Mkfifo(filepath.Join(dir, "in"), 0o600); err != nil {
+				t.Fatal(err)
+			}
 			script := `for i in 1 2 3; do touch step$i; ` + c.step + `; echo "after $i: $?"; done`
 			cmd := exec.Command(bash, "-c", script)
 			cmd.Dir = dir
 			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-			var out bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &out, &out
+			// If bash is killed after a timeout, its children may hold
+			// its output open.
+			cmd.WaitDelay = 2 * time.Second
+			var out, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &stderr
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) })
-			// Once the first step's shipseal has got going.
-			for deadline := time.Now().Add(30 * time.Second); !childRunning(cmd.Process.Pid, "shipseal"); time.Sleep(20 * time.Millisecond) {
+			if c.name == "encrypt" {
+				fifo, writer := filepath.Join(dir, "in"), make(chan *os.File, 1)
+				go func() {
+					// Opening waits for shipseal's end; the writer
+					// then stays open, sending nothing.
+					if w, err := os.OpenFile(fifo, os.O_WRONLY, 0); err == nil {
+						writer <- w
+					}
+				}()
+				t.Cleanup(func() {
+					// A reader of our own ends the wait if shipseal
+					// never opened the pipe.
+					if r, err := os.OpenFile(fifo, os.O_RDONLY|syscall.O_NONBLOCK, 0); err == nil {
+						defer r.Close()
+					}
+					(<-writer).Close()
+				})
+			}
+			// Once the first step's shipseal has got going (encrypt: its
+			// output's temporary file exists).
+			for deadline := time.Now().Add(30 * time.Second); !childRunning(cmd.Process.Pid, "shipseal") ||
+				(c.name == "encrypt" && len(tempFiles(t, dir)) == 0); time.Sleep(20 * time.Millisecond) {
 				if time.Now().After(deadline) {
-					syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-					t.Fatalf("the script's shipseal never started:\n%s", out.String())
+					t.Fatalf("the script's shipseal never got going:\n%s%s", out.String(), stderr.String())
 				}
 			}
 			time.Sleep(200 * time.Millisecond)
 			syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
 			end := waitEnd(t, cmd, 10*time.Second)
 			if end != killedBy(syscall.SIGINT) {
-				t.Errorf("bash: %v, want %v (it went on with the script)\n%s", end, killedBy(syscall.SIGINT), out.String())
+				t.Errorf("bash: %v, want %v (it went on with the script)\n%s%s", end, killedBy(syscall.SIGINT), out.String(), stderr.String())
 			}
 			if _, err := os.Stat(filepath.Join(dir, "step2")); err == nil {
-				t.Errorf("the script went on after Ctrl-C:\n%s", out.String())
+				t.Errorf("the script went on after Ctrl-C:\n%s%s", out.String(), stderr.String())
+			}
+			if c.want != "" && stderr.String() != c.want {
+				t.Errorf("stderr:\n%s\nwant:\n%s", stderr.String(), c.want)
+			}
+			if tmps := tempFiles(t, dir); len(tmps) > 0 {
+				t.Errorf("temporary files left behind: %v", tmps)
 			}
 		})
 	}
