@@ -167,7 +167,8 @@ var escapeSeq = regexp.MustCompile(`\\(?:[abcfnrtv$"\\]|0[0-9]{0,3})`)
 
 // unescape applies compose's escapes in a double-quoted value: \n \t \r
 // \a \b \f \v \" \\ \$ and \0ddd octal. \$ becomes $$ so that expand reads
-// a literal $. Anything else keeps its backslash.
+// a literal $. A \0 not followed by three octal digits loses its 0, as in
+// compose. Anything else keeps its backslash.
 func unescape(s string) string {
 	if strings.IndexByte(s, '\\') < 0 {
 		return s
@@ -200,6 +201,9 @@ func unescape(s string) string {
 					return string(rune(v))
 				}
 			}
+			// Compose rewrites \0ddd to \ddd before unquoting it, and
+			// keeps the rewritten text when that fails: \0 is \, \012 is \12.
+			return `\` + m[2:]
 		}
 		return m
 	})
