@@ -177,12 +177,20 @@ func TestSIGKILL(t *testing.T) {
 			if c.input != "" {
 				inputMD5 = md5File(t, c.input)
 			}
-			// How long a whole run takes, to kill within it.
-			c.reset(t)
-			start := time.Now()
-			mustRun(t, dir, env, c.args...)
-			full := time.Since(start)
-			require.Equal(t, complete, c.check(t), "an uninterrupted run must write the new content")
+			// How long a whole run takes, to kill within it: the fastest of
+			// three, since the first run of a command is often several times
+			// slower (cold caches) and kills timed by it would all land
+			// after a warm run has finished.
+			var full time.Duration
+			for i := range 3 {
+				c.reset(t)
+				start := time.Now()
+				mustRun(t, dir, env, c.args...)
+				if d := time.Since(start); i == 0 || d < full {
+					full = d
+				}
+				require.Equal(t, complete, c.check(t), "an uninterrupted run must write the new content")
+			}
 
 			counts := map[outcome]int{}
 			leftovers := map[string]bool{}
