@@ -41,6 +41,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/shipseal/shipseal/internal/process"
 )
 
 // File is a pending output file. Write to it, then Commit or Abort.
@@ -335,7 +337,7 @@ func removeStale(dir, base string) (removed, kept []string) {
 	for _, e := range entries {
 		name := e.Name()
 		b, pid, ok := parseTemp(name)
-		if !ok || b != base || processAlive(pid) {
+		if !ok || b != base || process.Alive(pid) {
 			continue
 		}
 		p := filepath.Join(dir, name)
@@ -352,14 +354,6 @@ func removeStale(dir, base string) (removed, kept []string) {
 		}
 	}
 	return removed, kept
-}
-
-func processAlive(pid int) bool {
-	if pid <= 0 {
-		return false
-	}
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 func syncDir(dir string) {

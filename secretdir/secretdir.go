@@ -12,7 +12,6 @@
 package secretdir
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -20,6 +19,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/shipseal/shipseal/internal/process"
 )
 
 // shm is the memory-backed file system Linux mounts for everyone.
@@ -128,7 +129,7 @@ func removeStale(base, prefix, suffix string) {
 		}
 		pidText, _, ok := strings.Cut(name[len(prefix):len(name)-len(suffix)], "-")
 		pid, err := strconv.Atoi(pidText)
-		if !ok || err != nil || pid <= 0 || processAlive(pid) {
+		if !ok || err != nil || pid <= 0 || process.Alive(pid) {
 			continue
 		}
 		info, err := e.Info()
@@ -140,11 +141,4 @@ func removeStale(base, prefix, suffix string) {
 		}
 		os.RemoveAll(filepath.Join(base, name))
 	}
-}
-
-// processAlive reports whether a process pid exists (EPERM: it does, as
-// another user's).
-func processAlive(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
 }
