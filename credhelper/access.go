@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"github.com/shipseal/shipseal/internal/owner"
 )
 
 // accessError is the error of doing (read, lock) the store at path, with
@@ -37,8 +39,8 @@ func accessError(doing, path string, err error) error {
 func permissionHint(path string) string {
 	uid := os.Geteuid()
 	foreign := func(info fs.FileInfo) bool {
-		owner, ok := fileOwner(info)
-		return ok && owner != uid
+		fileUID, ok := owner.Of(info)
+		return ok && fileUID != uid
 	}
 	dir := filepath.Dir(path)
 	dirInfo, dirErr := os.Stat(dir)
@@ -58,7 +60,7 @@ func permissionHint(path string) string {
 }
 
 func chownHint(path string, info fs.FileInfo, flags string) string {
-	owner, _ := fileOwner(info)
+	ownerUID, _ := owner.Of(info)
 	return fmt.Sprintf("%s belongs to uid %d (made by `sudo docker login`?), not to you: give it back with `sudo chown %s%d:%d %s`",
-		path, owner, flags, os.Geteuid(), os.Getegid(), path)
+		path, ownerUID, flags, os.Geteuid(), os.Getegid(), path)
 }

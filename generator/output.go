@@ -10,6 +10,7 @@ import (
 
 	"github.com/shipseal/shipseal/atomicfile"
 	"github.com/shipseal/shipseal/dockercfg"
+	"github.com/shipseal/shipseal/internal/owner"
 )
 
 // checkName warns when the file's name says one form and Format writes
@@ -64,9 +65,5 @@ func ownerOf(path string) (int, bool) {
 	if err != nil {
 		return 0, false
 	}
-	s, ok := st.Sys().(*syscall.Stat_t)
-	if !ok {
-		return 0, false
-	}
-	return int(s.Uid), true
+	return owner.Of(st)
 }

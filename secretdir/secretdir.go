@@ -17,9 +17,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/shipseal/shipseal/internal/owner"
 	"github.com/shipseal/shipseal/internal/process"
 )
 
@@ -136,7 +136,7 @@ func removeStale(base, prefix, suffix string) {
 		if err != nil || time.Since(info.ModTime()) <= staleAfter {
 			continue
 		}
-		if st, ok := info.Sys().(*syscall.Stat_t); !ok || int(st.Uid) != os.Geteuid() {
+		if uid, ok := owner.Of(info); !ok || uid != os.Geteuid() {
 			continue
 		}
 		os.RemoveAll(filepath.Join(base, name))
