@@ -319,16 +319,16 @@ func placeholder(s string) bool {
 	return strings.Trim(s, "xX*.") == ""
 }
 
-// keyContent applies rule CK001 to a whole file. A file is a key by name
-// (codeship.aes, when byName) or by content: the base64 of 32 bytes, as
-// an editor may have saved it (see keyText). A v1 encrypted file of a
-// 16-byte secret has the same shape; it is told apart by decrypting it to
-// text with the project key.
+// keyContent applies rule CK001 to a whole file: a file is a key by its
+// name (codeship.aes, when byName: see validate.IsKeyName) or by its
+// content (see validate.KeyContent: the base64 of 32 bytes, as an editor
+// may have saved it, unless it is a v1 file of a 16-byte secret, which
+// has the same shape). validate gives the verdict, for validate and check
+// to agree; this says what it means for a commit.
 func (c *Checker) keyContent(name string, data []byte, byName bool) (*diag.Report, error) {
 	base := path.Base(name)
-	byName = byName && strings.EqualFold(base, projectkey.DefaultName)
-	key := keyText(data)
-	if !byName && key == nil {
+	byName = byName && validate.IsKeyName(name)
+	if !byName && !validate.LooksLikeKey(data) {
 		return nil, nil
 	}
 	var project *crypto.Key
@@ -339,13 +339,11 @@ func (c *Checker) keyContent(name string, data []byte, byName bool) (*diag.Repor
 			return nil, err
 		}
 	}
-	if !byName && !key.Equal(project) && validate.NamedEncrypted(base) && !strings.EqualFold(path.Ext(base), ".aes") {
-		return nil, nil // a tiny v1 file, or one of another key: decrypting judges it, as validate does
-	}
-	if !byName && project != nil && !key.Equal(project) {
-		if plain, _, err := validate.Decrypt(data, project); err == nil && isText(plain) {
-			return nil, nil // a tiny v1 file, not a key
-		}
+	// codeship.aes has the key's own extension, where the shape alone
+	// makes a key: key is then the key the file holds, or nil for none.
+	key := validate.KeyContent(name, data, project)
+	if !byName && key == nil {
+		return nil, nil
 	}
 	r := &diag.Report{File: name, Kind: "key"}
 	hint := fmt.Sprintf("remove it from the commit (git rm --cached %s) and add it to .gitignore; %s", shellquote.Quote(name), rotateHint)
@@ -365,27 +363,6 @@ func (c *Checker) keyContent(name string, data []byte, byName bool) (*diag.Repor
 
 // rotateHint ends every CK001 hint: a key that was pushed is known.
 const rotateHint = "if it was ever pushed, rotate it: make a new key and re-encrypt every file with it (shipseal rekey, see docs/rotation.md)"
-
-// utf8BOM is the byte order mark that Notepad puts at the start of a
-// UTF-8 file.
-var utf8BOM = []byte("\uFEFF")
-
-// keyText returns the key whose text data is, or nil. It allows what an
-// editor adds around the text: a UTF-8 byte order mark, a line end (CRLF
-// too), blank space. The key loader may refuse some of it, but committed,
-// such a file leaks the key all the same.
-func keyText(data []byte) *crypto.Key {
-	if len(data) > 256 {
-		return nil
-	}
-	data = bytes.TrimSpace(data)
-	data = bytes.TrimSpace(bytes.TrimPrefix(data, utf8BOM))
-	key, err := crypto.ParseKey(data)
-	if err != nil {
-		return nil
-	}
-	return key
-}
 
 // keyNeedles are what the project key looks like inside another file.
 type keyNeedles struct {
@@ -467,15 +444,6 @@ func (c *Checker) projectKeyIn(r *diag.Report, name string, data []byte) *diag.R
 		"the project key (%v) is committed here: anyone who can read the repository can decrypt every secret of the project", k.key)},
 		r.Diagnostics...)
 	return r
-}
-
-func isText(data []byte) bool {
-	for _, b := range data {
-		if b < 0x20 && b != '\n' && b != '\r' && b != '\t' || b == 0x7f {
-			return false
-		}
-	}
-	return true
 }
 
 // twinOf returns the encrypted file that name is the plaintext of, if it

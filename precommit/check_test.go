@@ -189,6 +189,69 @@ func TestCheck(t *testing.T) {
 	}
 }
 
+// TestCheckKeyRule pins CK001's verdict on a whole file: validate's rule
+// (validate.KeyFile, EN008), so that check and validate agree, with the
+// cases where they used to differ. want is "project" or "key" for CK001
+// saying the project key or an AES key, "name" for CK001 about the name
+// only, or the codes of a file that is no key.
+func TestCheckKeyRule(t *testing.T) {
+	key := mustKey(t, projectKey)
+	text, otherText := strings.TrimSpace(projectKey), strings.TrimSpace(otherKey)
+	for _, tc := range []struct {
+		name string
+		data []byte
+		key  *crypto.Key // the project key, nil for none
+		want string
+	}{
+		// What an editor adds around a key; not a line break inside it.
+		{"notes/k.txt", []byte("\uFEFF" + text + "\r\n"), key, "project"},
+		{"notes/k.txt", []byte("\uFEFF\r\n" + otherText + "\r\n"), key, "key"},
+		{"notes/k.txt", []byte(otherText + strings.Repeat("\r\n", 200)), nil, "key"},
+		{"notes/k.txt", []byte(otherText[:22] + "\r\n" + otherText[22:] + "\r\n"), nil, "-"},
+		// A v1 file of 16 bytes is told from a key by decrypting it with
+		// the project key to text as decrypt judges text: valid UTF-8
+		// without NUL bytes, control characters allowed.
+		{"pin.txt", encrypt(t, key, crypto.V1, "0123456789abcde\x01"), key, "-"},
+		{"pin.txt", encrypt(t, key, crypto.V1, "\x1b[1m0123456789\x7f\t\n"), key, "-"},
+		{"pin.txt", encrypt(t, key, crypto.V1, "0123456789abcde\xff"), key, "key"},
+		{"pin.txt", encrypt(t, key, crypto.V1, "0123456789abcde\x00"), key, "key"},
+		// *.aes is the key's own extension: the shape is a key there.
+		{"secrets/pin.aes", encrypt(t, key, crypto.V1, "0123456789abcdef"), key, "key"},
+		// Names: a git path, and a Windows path name, on every system.
+		{"deploy/ci/CODESHIP.AES", []byte("anything"), nil, "name"},
+		{`deploy\codeship.aes`, []byte("anything"), key, "name"},
+		{`deploy\codeship.aes`, []byte(otherText + "\n"), key, "key"},
+		{`deploy\codeship.aes`, []byte(text + "\n"), key, "project"},
+		// An env file of one variable, with no value and a 43-character
+		// name, has a key's shape (validate's rule too, as before).
+		{".env", []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFG=\n"), nil, "key"},
+	} {
+		r, err := checker(tc.key).Check(tc.name, tc.data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := codes(r)
+		if got == "CK001/error" {
+			switch msg := r.Diagnostics[0].Message; {
+			case strings.HasPrefix(msg, "this is the project key (key "+key.Fingerprint()+")"):
+				got = "project"
+			case strings.HasPrefix(msg, "this is an AES key (key "):
+				got = "key"
+			case strings.HasSuffix(msg, "is where the project key is kept: anyone who can read the repository would have the key"):
+				got = "name"
+			}
+		}
+		if got != tc.want {
+			t.Errorf("Check(%s, %.80q) = %s, want %s", tc.name, tc.data, got, tc.want)
+		}
+		// validate says the same of it.
+		vk := validate.KeyFile(tc.name, tc.data, tc.key) != nil
+		if ck := tc.want == "project" || tc.want == "key" || tc.want == "name"; vk != ck {
+			t.Errorf("validate.KeyFile(%s) says key %v, check %v", tc.name, vk, ck)
+		}
+	}
+}
+
 func rawKey(t testing.TB, text string) []byte {
 	t.Helper()
 	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(text))

@@ -41,54 +41,97 @@ func (e *KeyFileError) Report(hint string) *diag.Report {
 	return r
 }
 
-// maxKeyFile bounds what is parsed as a key: a key file is 44 bytes of
-// base64 and a line end.
+// maxKeyFile bounds the text parsed as a key, without what surrounds it:
+// a key is 44 bytes of base64.
 const maxKeyFile = 256
 
-// LooksLikeKey reports whether data is shaped like a key file: one line of
-// base64 that decodes to 32 bytes.
-func LooksLikeKey(data []byte) bool {
+// utf8BOM is the byte order mark that Notepad puts at the start of a
+// UTF-8 file.
+var utf8BOM = []byte("\uFEFF")
+
+// keyShape returns the key whose text data is, or nil: one line of base64
+// that decodes to 32 bytes, with what an editor adds around it allowed (a
+// UTF-8 byte order mark, a line end, CRLF too, blank space). A line break
+// inside the text makes no key.
+func keyShape(data []byte) *crypto.Key {
 	t := bytes.TrimSpace(data)
-	if len(t) > maxKeyFile || bytes.ContainsAny(t, "\r\n") {
-		return false
+	t = bytes.TrimSpace(bytes.TrimPrefix(t, utf8BOM))
+	if len(t) == 0 || len(t) > maxKeyFile || bytes.ContainsAny(t, "\r\n") {
+		return nil
 	}
-	_, err := crypto.ParseKey(t)
-	return err == nil
+	k, err := crypto.ParseKey(t)
+	if err != nil {
+		return nil
+	}
+	return k
+}
+
+// LooksLikeKey reports whether data is shaped like a key file: one line of
+// base64 that decodes to 32 bytes, as an editor may have saved it (with a
+// UTF-8 byte order mark, a line end, CRLF too, or blank space around it).
+// The key loader may refuse some of that, but committed or given as a file
+// to check, such a file is a key all the same.
+func LooksLikeKey(data []byte) bool {
+	return keyShape(data) != nil
 }
 
 // IsKeyName reports whether name is a key file's: codeship.aes, in any
-// letter case.
+// letter case, in any directory. Both '/' and '\' end a directory's name,
+// on every system, so that a git path and a Windows path name get the same
+// verdict wherever shipseal runs.
 func IsKeyName(name string) bool {
-	return strings.EqualFold(filepath.Base(name), projectkey.DefaultName)
+	return strings.EqualFold(pathBase(name), projectkey.DefaultName)
+}
+
+// pathBase is the last element of name, a path with '/' or '\' (or the
+// system's separator) between its elements.
+func pathBase(name string) string {
+	base := filepath.Base(name)
+	if i := strings.LastIndexAny(base, `/\`); i >= 0 {
+		base = base[i+1:]
+	}
+	return base
+}
+
+// KeyContent returns the key that data, the content of the file called
+// name, holds, or nil when by its content the file is no key: the rule
+// that KeyFile (for validate and decrypt) and shipseal check (CK001) both
+// apply, so that they agree. data is a key when
+// it has a key's shape (LooksLikeKey). A v1 file of 16 bytes has that
+// shape too, so the shape alone does not make a key of a file named as
+// encrypted (*.encrypted, *.enc: see NamedEncrypted), which decrypting
+// then judges, nor of one that project (the key in use, or nil) decrypts
+// to text, by decrypt's own test for a wrong key (valid UTF-8 without NUL
+// bytes). Neither exception applies to the project key itself, nor to
+// *.aes, the key's own extension, where the shape is a key.
+func KeyContent(name string, data []byte, project *crypto.Key) *crypto.Key {
+	k := keyShape(data)
+	if k == nil || k.Equal(project) || strings.EqualFold(filepath.Ext(name), ".aes") {
+		return k
+	}
+	if NamedEncrypted(name) {
+		return nil // a tiny v1 file, or a wrong key: decrypting says which
+	}
+	if project != nil {
+		if plain, _, err := Decrypt(data, project); err == nil && textCheck(plain) == nil {
+			return nil // a tiny v1 file
+		}
+	}
+	return k
 }
 
 // KeyFile returns a *KeyFileError when data, the content of the file
-// called name, is a key: by its name (codeship.aes), by being project
-// (the key in use, or nil), or by its shape. A v1 file of 16 bytes has a
-// key's shape too, so the shape alone does not make a key of a file named
-// as encrypted (*.encrypted, *.enc: see NamedEncrypted), which decrypting
-// then judges, nor of one that project decrypts to text. *.aes, the key's
-// own extension, is a key by its shape.
+// called name, is a key: by its name (codeship.aes: see IsKeyName), or by
+// its content (see KeyContent; project is the key in use, or nil).
 func KeyFile(name string, data []byte, project *crypto.Key) error {
-	byName := IsKeyName(name)
-	if !byName && !LooksLikeKey(data) {
-		return nil
-	}
-	k, _ := crypto.ParseKey(data)
-	if byName || k.Equal(project) {
+	if IsKeyName(name) {
 		return &KeyFileError{Name: name, Project: true}
 	}
-	if !strings.EqualFold(filepath.Ext(name), ".aes") {
-		if NamedEncrypted(name) {
-			return nil // a tiny v1 file, or a wrong key: decrypting says which
-		}
-		if project != nil {
-			if plain, _, err := Decrypt(data, project); err == nil && textCheck(plain) == nil {
-				return nil // a tiny v1 file
-			}
-		}
+	k := KeyContent(name, data, project)
+	if k == nil {
+		return nil
 	}
-	return &KeyFileError{Name: name}
+	return &KeyFileError{Name: name, Project: k.Equal(project)}
 }
 
 func keyFile(name string, data []byte, opts Options) error {

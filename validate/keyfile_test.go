@@ -3,6 +3,7 @@ package validate
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/shipseal/shipseal/crypto"
@@ -18,9 +19,11 @@ func TestKeyFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A v1 file of 16 bytes is, like a key, one line of base64 of 32
-	// bytes (an IV and the ciphertext).
+	// bytes (an IV and the ciphertext). Its IV is fixed: the other key's
+	// noise from a random one is valid UTF-8 in about 1 run in 25,000,
+	// which would take the file for a v1 file of that key.
 	var tiny bytes.Buffer
-	w, err := crypto.NewWriter(&tiny, key, crypto.WriteOptions{Version: crypto.V1})
+	w, err := crypto.NewWriter(&tiny, key, crypto.WriteOptions{Version: crypto.V1, Rand: bytes.NewReader(make([]byte, 16))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,5 +91,149 @@ func TestKeyFile(t *testing.T) {
 	var kf *KeyFileError
 	if !errors.As(err, &kf) || !kf.Project {
 		t.Errorf("File(codeship.aes) = %v, want the project's KeyFileError", err)
+	}
+	// And a key saved by Notepad (EN008 for validate), under any name.
+	for _, data := range [][]byte{append([]byte("\uFEFF"), key.Encode()...), bytes.ReplaceAll(key.Encode(), []byte("\n"), []byte("\r\n"))} {
+		_, err = File("notes/key.txt", data, Options{Key: func() (*crypto.Key, error) { return key, nil }, NoKeyIsError: true})
+		if !errors.As(err, &kf) || !kf.Project {
+			t.Errorf("File(notes/key.txt, %q) = %v, want the project's KeyFileError", data, err)
+		}
+		_, err = File("notes/key.txt", data, Options{})
+		if !errors.As(err, &kf) || kf.Project {
+			t.Errorf("File(notes/key.txt, %q) without a key = %v, want a KeyFileError", data, err)
+		}
+	}
+}
+
+// v1 encrypts plain with key in the v1 format.
+func v1(t *testing.T, key *crypto.Key, plain string) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	if err := crypto.Encrypt(&out, strings.NewReader(plain), key, crypto.WriteOptions{Version: crypto.V1}); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// TestKeyRule pins the one rule for a key file that validate (EN008),
+// decrypt and check (CK001) share, with the cases where validate and check
+// used to disagree: how text is told from a key's noise, what an editor
+// may add around a key, and path names.
+func TestKeyRule(t *testing.T) {
+	key, err := crypto.GenerateKey(bytes.NewReader(bytes.Repeat([]byte{7}, 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := crypto.GenerateKey(bytes.NewReader(bytes.Repeat([]byte{9}, 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.TrimSpace(string(key.Encode()))
+	otherText := strings.TrimSpace(string(other.Encode()))
+	for _, tc := range []struct {
+		name    string
+		data    []byte
+		project *crypto.Key
+		want    string // "project", "key", or "-" for no key
+	}{
+		// What an editor adds around a key: a byte order mark (Notepad),
+		// CRLF, blank space, blank lines.
+		{"notes/k.txt", []byte("\uFEFF" + text + "\r\n"), key, "project"},
+		{"notes/k.txt", []byte("\uFEFF" + text), nil, "key"},
+		{"notes/k.txt", []byte(text + "\r\n"), other, "key"},
+		{"notes/k.txt", []byte(" \uFEFF\t" + otherText + " \r\n\r\n"), key, "key"},
+		{"notes/k.txt", []byte("\uFEFF\r\n" + otherText + "\n"), nil, "key"},
+		{"notes/k.txt", []byte(text + strings.Repeat("\n", 300)), nil, "key"},
+		// Not a line break inside the text, nor anything else around it.
+		{"notes/k.txt", []byte(text[:20] + "\n" + text[20:] + "\n"), key, "-"},
+		{"notes/k.txt", []byte(text[:20] + "\r\n" + text[20:]), nil, "-"},
+		{"notes/k.txt", []byte("key: " + text), nil, "-"},
+		{"notes/k.txt", []byte(text + text), nil, "-"},
+		// A v1 file of 16 bytes that the project key decrypts to text is
+		// no key: text is what decrypt takes for the right key's output,
+		// valid UTF-8 without NUL bytes, control characters allowed.
+		{"pin.txt", v1(t, key, "0123456789abcdef"), key, "-"},
+		{"pin.txt", v1(t, key, "0123456789abcde\x01"), key, "-"},
+		{"pin.txt", v1(t, key, "\x7f\x1b[0m0123456789a"), key, "-"},
+		{"pin.txt", v1(t, key, "héllo wörld 1234"), key, "-"},
+		// Not valid UTF-8, or a NUL: decrypt would say the key is wrong.
+		{"pin.txt", v1(t, key, "0123456789abcde\xff"), key, "key"},
+		{"pin.txt", v1(t, key, "0123456789abcde\x00"), key, "key"},
+		{"pin.txt", v1(t, key, "0123456789abcdef"), nil, "key"},
+		// Named as encrypted, decrypting judges it; *.aes, the key's own
+		// extension, is a key by its shape, even one that decrypts to text.
+		{"pin.encrypted", v1(t, key, "0123456789abcde\xff"), key, "-"},
+		{"pin.ENC", v1(t, key, "0123456789abcdef"), nil, "-"},
+		{"pin.aes", v1(t, key, "0123456789abcdef"), key, "key"},
+		{"pin.encrypted", []byte("\uFEFF" + text + "\r\n"), key, "project"},
+		// Names: a git path, a Windows path name, any letter case, on
+		// every system; codeship.aes is the key by its name whatever it
+		// holds.
+		{"deploy/ci/codeship.aes", []byte("not a key"), nil, "project"},
+		{`C:\work\repo\CodeShip.AES`, []byte(""), nil, "project"},
+		{`deploy\codeship.aes`, []byte(otherText), key, "project"},
+		{"codeship.aes.bak", []byte("not a key"), nil, "-"},
+		{`deploy\codeship.aes.bak`, []byte("not a key"), nil, "-"},
+		{"deploy/my-codeship.aes", []byte("not a key"), nil, "-"},
+		// An env file is a key only in the one shape that is both: a
+		// variable with an empty value whose name is 43 letters and digits
+		// (base64 of 32 bytes ends in one '='). That has always been so.
+		{".env", []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFG=\n"), nil, "key"},
+		{".env", []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEF=1\n"), nil, "-"},
+		{".env", []byte("A_B=" + text + "\n"), nil, "-"},
+		{".env", []byte("A=\n"), nil, "-"},
+	} {
+		err := KeyFile(tc.name, tc.data, tc.project)
+		got := "-"
+		var kf *KeyFileError
+		switch {
+		case errors.As(err, &kf) && kf.Project:
+			got = "project"
+		case err != nil:
+			got = "key"
+		}
+		if got != tc.want {
+			t.Errorf("KeyFile(%s, %q, project %v) = %v, want %s", tc.name, tc.data, tc.project, err, tc.want)
+		}
+		// KeyContent is the rule for the content: the same verdict, but
+		// for a name that is a key's whatever the content.
+		k := KeyContent(tc.name, tc.data, tc.project)
+		if IsKeyName(tc.name) {
+			if k != nil && !LooksLikeKey(tc.data) {
+				t.Errorf("KeyContent(%s, %q) = %v, though the content has no key's shape", tc.name, tc.data, k)
+			}
+			continue
+		}
+		if (k != nil) != (got != "-") || k != nil && k.Equal(tc.project) != (got == "project") {
+			t.Errorf("KeyContent(%s, %q, project %v) = %v, want the verdict %s", tc.name, tc.data, tc.project, k, tc.want)
+		}
+	}
+}
+
+// TestKeyShapeIsNoEncryptedFile checks that an encrypted file never has a
+// key's shape, but for the one known case, a v1 file of 16 bytes (see
+// KeyContent): a v2 file starts with codeship:v2, and a v1 file is one
+// line of base64 whose length is that of its plaintext and an IV.
+func TestKeyShapeIsNoEncryptedFile(t *testing.T) {
+	key, err := crypto.GenerateKey(bytes.NewReader(bytes.Repeat([]byte{7}, 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []crypto.Version{crypto.V1, crypto.V2} {
+		for n := range 100 {
+			var out bytes.Buffer
+			plain := strings.Repeat("a", n)
+			if err := crypto.Encrypt(&out, strings.NewReader(plain), key, crypto.WriteOptions{Version: v}); err != nil {
+				t.Fatal(err)
+			}
+			want := v == crypto.V1 && n == 16
+			if got := LooksLikeKey(out.Bytes()); got != want {
+				t.Errorf("%v file of %d bytes: LooksLikeKey = %v, want %v", v, n, got, want)
+			}
+			// With a CRLF, as git may check it out on Windows.
+			if got := LooksLikeKey(bytes.ReplaceAll(out.Bytes(), []byte("\n"), []byte("\r\n"))); got != want {
+				t.Errorf("%v file of %d bytes, CRLF: LooksLikeKey = %v, want %v", v, n, got, want)
+			}
+		}
 	}
 }
