@@ -302,7 +302,7 @@ type decJob struct {
 func (j *decJob) run(b cipher.Block, rk *[15 * blockSize]byte, final bool) {
 	defer close(j.done)
 	c := j.chunk
-	n, err := b64.Decode(c.ct, c.text)
+	n, err := decodeBase64(c.ct, c.text)
 	if err != nil {
 		var ce base64.CorruptInputError
 		if final && len(c.text)%4 != 0 && errors.As(err, &ce) && int(ce) >= len(c.text)-len(c.text)%4 {
