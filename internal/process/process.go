@@ -1,20 +1,14 @@
-//go:build unix
-
 // Package process answers questions about other processes that shipseal's
 // clean-up of killed runs needs.
 package process
 
-import (
-	"errors"
-	"syscall"
-)
-
-// Alive reports whether a process pid exists. EPERM means it does, as
-// another user's; a pid of 0 or less is never a process of its own.
+// Alive reports whether a process pid exists. A pid of 0 or less is never
+// a process of its own. On Unix, a process that exists but is another
+// user's is alive (kill(2) says EPERM); on Windows, so is one that this
+// user may not open (a service's, another session's).
 func Alive(pid int) bool {
 	if pid <= 0 {
 		return false
 	}
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
+	return alive(pid)
 }

@@ -1,5 +1,3 @@
-//go:build unix
-
 package process_test
 
 import (
@@ -14,15 +12,13 @@ func TestAlive(t *testing.T) {
 	if !process.Alive(os.Getpid()) {
 		t.Error("this process is not alive")
 	}
-	if !process.Alive(1) {
-		t.Error("init (pid 1, another user's or ours) is not alive")
-	}
 	for _, pid := range []int{0, -1} {
 		if process.Alive(pid) {
 			t.Errorf("pid %d is alive", pid)
 		}
 	}
-	cmd := exec.Command("true")
+	// This test binary, running no test: a command every platform has.
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	if err := cmd.Run(); err != nil {
 		t.Fatal(err)
 	}
