@@ -13,10 +13,12 @@
 // destinations in the directory are not touched.
 //
 // A destination that is a symbolic link is followed: the file it points to
-// is replaced and the link itself is kept. Following it is refused, as the
-// kernel's fs.protected_symlinks refuses it, when the link is in a sticky
+// is replaced and the link itself is kept. Following it is refused, as
+// Linux's fs.protected_symlinks refuses it, when the link is in a sticky
 // directory that anyone can write to (/tmp) and belongs neither to the
-// running user nor to the directory's owner (see SymlinkError).
+// running user nor to the directory's owner (see SymlinkError). The check
+// is the same on every Unix; on macOS and the BSDs, whose kernels have no
+// such rule, it is the only one.
 //
 // A destination that exists and is not a regular file or a directory (a
 // device such as /dev/null or /dev/stdout, a named pipe, a socket) cannot be
@@ -26,6 +28,19 @@
 // Failures to create, write or replace the file are *Error values that
 // wrap the system's reason (a syscall.Errno), so that callers can say what
 // to do about a read-only mount or a directory owned by another user.
+//
+// On Windows the rename is MoveFileEx with MOVEFILE_REPLACE_EXISTING,
+// which replaces an existing destination in one step too, but fails
+// (ERROR_ACCESS_DENIED) while another program holds the destination open
+// without delete sharing (an editor, a virus scanner), or when it has the
+// read-only attribute; the destination is then left as it was. Modes are
+// not permissions there: only the owner's write bit has an effect (without
+// it the file gets the read-only attribute), so 0600 does not keep other
+// users out; the access control list the file inherits from its directory
+// does. NoClobber needs a file system with hard links, there as anywhere:
+// NTFS has them, FAT does not. Symbolic links are followed without the
+// check above: there are no sticky directories, and making a link takes
+// administrator rights or developer mode.
 package atomicfile
 
 import (
@@ -39,7 +54,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/shipseal/shipseal/internal/process"
@@ -257,29 +271,6 @@ func resolve(path string) (string, error) {
 		path = target
 	}
 	return "", fmt.Errorf("%s: too many levels of symbolic links", path)
-}
-
-// checkSymlink applies fs.protected_symlinks to the link at path: in a
-// sticky, world-writable directory, only a link owned by the running user
-// or by the directory's owner is followed.
-func checkSymlink(path string, link fs.FileInfo) error {
-	ls, ok := link.Sys().(*syscall.Stat_t)
-	if !ok {
-		return nil
-	}
-	dir := filepath.Dir(path)
-	dst, err := os.Stat(dir)
-	if err != nil {
-		return nil // the link was just read there: a race, and the rename will fail
-	}
-	ds, ok := dst.Sys().(*syscall.Stat_t)
-	if !ok || dst.Mode()&fs.ModeSticky == 0 || dst.Mode().Perm()&0o002 == 0 {
-		return nil
-	}
-	if int(ls.Uid) == os.Geteuid() || ls.Uid == ds.Uid {
-		return nil
-	}
-	return &SymlinkError{Link: path, LinkUID: int(ls.Uid), Dir: dir, DirUID: int(ds.Uid)}
 }
 
 func tempPrefix(base string) string { return "." + base + ".shipseal-" }

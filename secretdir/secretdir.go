@@ -9,6 +9,14 @@
 // creator is gone and that are more than a minute old (the age spares a
 // directory whose creator runs in another PID namespace and is only
 // starting). Only the running user's directories are touched.
+//
+// macOS and the BSDs have no /dev/shm: the directories go to $TMPDIR (on
+// macOS a directory of the user's own), on disk. On Windows they go to
+// %TEMP%, and mode 0700 is not what keeps others out (the directory's
+// access control list is: %TEMP% in the user's profile is private). Its
+// files have no uid to tell the running user's directories from others', so
+// New removes no stale directory there: a killed run's stays until it is
+// removed by hand.
 package secretdir
 
 import (
