@@ -21,7 +21,6 @@ import (
 	"github.com/shipseal/shipseal/secretdir"
 	"github.com/shipseal/shipseal/validate"
 	"github.com/spf13/cobra"
-	"golang.org/x/sys/unix"
 )
 
 func init() { commands = append(commands, newExecCommand) }
@@ -313,33 +312,10 @@ func linkUserDockerConfig(dir *secretdir.Dir, user string) error {
 	return nil
 }
 
-// forwarded are the signals exec passes on to the command.
-var forwarded = []os.Signal{syscall.SIGTERM, syscall.SIGHUP, syscall.SIGUSR1, syscall.SIGUSR2,
-	syscall.SIGINT, syscall.SIGQUIT, syscall.SIGWINCH}
-
-// fromTerminal are the signals a terminal sends to its whole foreground
-// process group: the command, in shipseal's group, gets them already, and
-// forwarding them too would deliver Ctrl-C twice (which "docker compose
-// up" takes as "kill now").
-var fromTerminal = map[os.Signal]bool{syscall.SIGINT: true, syscall.SIGQUIT: true, syscall.SIGWINCH: true}
-
 // forwardSignal decides whether to pass sig on; terminalForeground is
 // only asked about the terminal's signals.
 func forwardSignal(sig os.Signal, terminalForeground func() bool) bool {
 	return !fromTerminal[sig] || !terminalForeground()
-}
-
-// inTerminalForeground reports whether shipseal runs in the foreground of
-// its controlling terminal, so that the terminal's signals reach the
-// command directly.
-func inTerminalForeground() bool {
-	tty, err := os.Open("/dev/tty")
-	if err != nil {
-		return false
-	}
-	defer tty.Close()
-	pgrp, err := unix.IoctlGetInt(int(tty.Fd()), unix.TIOCGPGRP)
-	return err == nil && pgrp == unix.Getpgrp()
 }
 
 // runChild runs the command, passing signals on, and returns its exit

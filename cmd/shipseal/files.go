@@ -123,11 +123,10 @@ func (o *output) Abort() {
 // between them; each step is still one io.Copy, which the kernel can do
 // alone (copy_file_range, splice).
 func spool(ctx context.Context, r io.Reader) (*os.File, error) {
-	f, err := os.CreateTemp("", ".shipseal-spool-*")
+	f, err := spoolFile()
 	if err != nil {
 		return nil, fmt.Errorf("buffering standard input: %w", err)
 	}
-	os.Remove(f.Name())
 	for {
 		if err := interrupted(ctx); err != nil {
 			f.Close()

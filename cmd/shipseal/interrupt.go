@@ -7,11 +7,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime"
 	"sync"
 	"syscall"
-
-	"golang.org/x/sys/unix"
 )
 
 // Until a command takes charge of interrupts (takeInterrupts), Ctrl-C's
@@ -124,16 +121,13 @@ var reraised = map[syscall.Signal]bool{syscall.SIGINT: true, syscall.SIGTERM: tr
 // takes that for a child that handled Ctrl-C), and stops it after one that
 // was killed. sudo and timeout --foreground do the same. If the signal
 // does not end the process (it was ignored when shipseal started, or it
-// is not one of reraised), it exits with code.
+// is not one of reraised), it exits with code. Windows has no signal to
+// die of: there shipseal exits with code, 130 for Ctrl-C (raise, in
+// interrupt_windows.go).
 func dieOf(sig syscall.Signal, code int) {
 	if reraised[sig] {
 		signal.Reset(sig)
-		// To this thread, not the process: the kernel hands a signal
-		// sent to the process to its main thread, and this one could
-		// exit before that one dies. A signal to the calling thread is
-		// handled before tgkill returns.
-		runtime.LockOSThread()
-		unix.Tgkill(os.Getpid(), unix.Gettid(), sig)
+		raise(sig)
 	}
 	os.Exit(code)
 }

@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -203,24 +205,6 @@ func waitEnd(t *testing.T, cmd *exec.Cmd, limit time.Duration) ending {
 		t.Fatalf("shipseal did not end within %v", limit)
 	}
 	return processEnd(t, err)
-}
-
-// ending is how a process ended: killed by a signal, or exited with a
-// code. A shell reports both a process killed by signal N and one that
-// exited 128+N as 128+N; bash's handling of Ctrl-C in scripts does not.
-type ending struct {
-	code int
-	sig  syscall.Signal
-}
-
-func exited(code int) ending             { return ending{code: code} }
-func killedBy(sig syscall.Signal) ending { return ending{code: -1, sig: sig} }
-
-func (e ending) String() string {
-	if e.sig != 0 {
-		return fmt.Sprintf("killed by %v", e.sig)
-	}
-	return fmt.Sprintf("exit %d", e.code)
 }
 
 // processEnd is how a process that cmd.Wait returned err for ended; an

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,7 +14,6 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/shipseal/shipseal/internal/e2etest"
-	"golang.org/x/sys/unix"
 )
 
 func vectorsDir(t *testing.T) string {
@@ -22,6 +22,24 @@ func vectorsDir(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return abs
+}
+
+// ending is how a process ended: killed by a signal, or exited with a
+// code. A shell reports both a process killed by signal N and one that
+// exited 128+N as 128+N; bash's handling of Ctrl-C in scripts does not.
+type ending struct {
+	code int
+	sig  syscall.Signal
+}
+
+func exited(code int) ending             { return ending{code: code} }
+func killedBy(sig syscall.Signal) ending { return ending{code: -1, sig: sig} }
+
+func (e ending) String() string {
+	if e.sig != 0 {
+		return fmt.Sprintf("killed by %v", e.sig)
+	}
+	return fmt.Sprintf("exit %d", e.code)
 }
 
 // scriptEnd runs a command (like exec) and returns how it ended.
@@ -113,7 +131,7 @@ func scriptCommands() map[string]func(ts *testscript.TestScript, neg bool, args 
 			if neg || len(args) < 2 {
 				ts.Fatalf("usage: killedby SIGNAL CMD ARGS...")
 			}
-			want := unix.SignalNum(args[0])
+			want := signalNum(args[0])
 			if want == 0 {
 				ts.Fatalf("killedby: unknown signal %s", args[0])
 			}
