@@ -1,3 +1,5 @@
+//go:build unix
+
 package generator_test
 
 import (

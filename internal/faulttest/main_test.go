@@ -1,3 +1,5 @@
+//go:build unix
+
 package faulttest
 
 import (
@@ -13,7 +15,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/shipseal/shipseal/crypto"
@@ -166,7 +167,7 @@ func mountTmpfs(t *testing.T, opts string) (string, error) {
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", opts, "tmpfs", dir).CombinedOutput(); err != nil {
 		return "", fmt.Errorf("mount -t tmpfs: %v: %s", err, strings.TrimSpace(string(out)))
 	}
-	t.Cleanup(func() { syscall.Unmount(dir, syscall.MNT_DETACH) })
+	t.Cleanup(func() { unmount(dir) })
 	return dir, nil
 }
 
