@@ -116,8 +116,17 @@ func (c *Config) Lookup(registry string) *Entry {
 // the first in byte order, so that the answer does not change from run to
 // run).
 func (c *Config) HelperFor(registry string) string {
-	if h, ok := c.CredHelpers[registry]; ok {
+	if h, ok := c.helperEntry(registry); ok {
 		return h
+	}
+	return c.CredsStore
+}
+
+// helperEntry returns the credHelpers entry for registry (see HelperFor),
+// and whether there is one: without one, docker asks credsStore.
+func (c *Config) helperEntry(registry string) (string, bool) {
+	if h, ok := c.CredHelpers[registry]; ok {
+		return h, true
 	}
 	key := Normalize(registry)
 	found, first := false, ""
@@ -127,9 +136,9 @@ func (c *Config) HelperFor(registry string) string {
 		}
 	}
 	if found {
-		return c.CredHelpers[first]
+		return c.CredHelpers[first], true
 	}
-	return c.CredsStore
+	return "", false
 }
 
 // Set stores credentials for registry, replacing the entry docker would

@@ -124,10 +124,11 @@ func isSecretField(name string) bool {
 // maskLexically marks secrets without trusting the document's structure,
 // so that excerpts of a file that is not valid JSON hide them too: the
 // string after every `"password":` (and the other secret fields), up to
-// its closing quote or the end of the line, and every string literal that
-// decodes from base64 to user:password. Every quote is tried as the start
-// of a key and of a literal: in broken input, which quotes open strings is
-// anyone's guess.
+// its closing quote or the end of the line, every string literal that
+// decodes from base64 to user:password, and the password of every string
+// that is a URL or registry key with one ("https://robot:s3cret@host").
+// Every quote is tried as the start of a key and of a literal: in broken
+// input, which quotes open strings is anyone's guess.
 func maskLexically(src *diag.Source, data []byte) {
 	marked := -1 // the start of the last value marked as a secret field's
 	for i := bytes.IndexByte(data, '"'); i >= 0; {
@@ -145,6 +146,13 @@ func maskLexically(src *diag.Source, data []byte) {
 		}
 		if len(content) >= 4 && len(content)%4 == 0 && isBase64(content) {
 			addEncodedCredential(src, content, i+1, i+1+len(content), i+1 != marked)
+		}
+		if bytes.IndexByte(content, '@') >= 0 {
+			// A registry key or URL with a password in it:
+			// "https://robot:s3cret@registry.example.com".
+			if start, end, ok := passwordIn(string(content)); ok {
+				src.MarkSecret(i+1+start, i+1+end)
+			}
 		}
 		next := bytes.IndexByte(data[i+1:], '"')
 		if next < 0 {

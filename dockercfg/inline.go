@@ -55,9 +55,9 @@ func (e *MissingError) Error() string {
 	var parts []string
 	for r, h := range e.Registries {
 		if h == "" {
-			parts = append(parts, fmt.Sprintf("%s (no credentials and no credential helper)", r))
+			parts = append(parts, fmt.Sprintf("%s (no credentials and no credential helper)", RedactRegistry(r)))
 		} else {
-			parts = append(parts, fmt.Sprintf("%s (docker-credential-%s has none)", r, h))
+			parts = append(parts, fmt.Sprintf("%s (docker-credential-%s has none)", RedactRegistry(r), h))
 		}
 	}
 	slices.Sort(parts)
@@ -125,7 +125,7 @@ func (c *Config) Inline(registries []string, ask Helper) (out *Config, fromHelpe
 				fromHelpers++
 				continue
 			case !errors.Is(err, ErrNotFound):
-				return nil, 0, fmt.Errorf("asking for the credentials of %s: %w", name, err)
+				return nil, 0, fmt.Errorf("asking for the credentials of %s: %w", RedactRegistry(name), err)
 			}
 		}
 		if inline.Empty() {

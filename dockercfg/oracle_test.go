@@ -19,18 +19,19 @@ import (
 // make: files with only these errors are read by docker, but refused by
 // shipseal. docs/dockercfg.md lists them with the reasons.
 var stricterThanDocker = map[string]string{
-	CodeTrailingData:    "docker decodes the first JSON value and ignores what follows",
-	CodeNotText:         "encoding/json accepts invalid UTF-8 inside strings",
-	CodeEmpty:           "docker reads an empty file as an empty config",
-	CodeEntryNotObject:  "docker reads a null entry as an empty one",
-	CodeUnknownFormat:   "docker ignores unknown fields, so any object is a config",
-	CodeEmptyCredential: "docker accepts an empty password, and a user name without one",
-	CodeNoCredential:    "docker accepts an entry without credentials",
-	CodeHelperHeld:      "docker asks the credential helper, which CI does not have",
-	CodeDuplicateReg:    "docker keeps the last (or a random) one",
-	CodeDuplicateKey:    "encoding/json keeps the last one",
-	CodeBadRegistryKey:  "docker accepts any string as a key; it never matches",
-	CodeNoCredentials:   "docker reads a config without credentials",
+	CodeTrailingData:     "docker decodes the first JSON value and ignores what follows",
+	CodeNotText:          "encoding/json accepts invalid UTF-8 inside strings",
+	CodeEmpty:            "docker reads an empty file as an empty config",
+	CodeEntryNotObject:   "docker reads a null entry as an empty one",
+	CodeUnknownFormat:    "docker ignores unknown fields, so any object is a config",
+	CodeEmptyCredential:  "docker accepts an empty password, and a user name without one",
+	CodeNoCredential:     "docker accepts an entry without credentials",
+	CodeHelperHeld:       "docker asks the credential helper, which CI does not have",
+	CodeDuplicateReg:     "docker keeps the last (or a random) one",
+	CodeDuplicateKey:     "encoding/json keeps the last one",
+	CodeBadRegistryKey:   "docker accepts any string as a key; it never matches",
+	CodeRegistryUserinfo: "docker accepts any string as a key; with a user name before the host it never matches",
+	CodeNoCredentials:    "docker reads a config without credentials",
 }
 
 // TestDockerOracle checks shipseal against docker's own config parser on

@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/shipseal/shipseal/diag"
+	"github.com/shipseal/shipseal/internal/shellquote"
 )
 
 // Options say how Validate reads its input.
@@ -22,6 +24,12 @@ type Options struct {
 	Decrypted bool
 	// KeyFingerprint names the key that decrypted the data.
 	KeyFingerprint string
+	// Path is the file the data was read from, as a command would name
+	// it, for the commands that hints suggest (`shipseal dockercfg
+	// inline PATH -o OUT` for DC016). Leave it empty when the data is no
+	// plain file of its own: standard input, a variable, content
+	// decrypted in memory.
+	Path string
 }
 
 // Validate checks a docker credentials file and reports every problem it
@@ -258,6 +266,7 @@ func (v *validator) markSecrets(n *node) {
 	case kindObject:
 		for im := range n.members {
 			m := &n.members[im]
+			v.markEscapedUserinfo(m.keyStart, m.key)
 			if isSecretField(m.key) {
 				switch m.val.kind {
 				case kindString:
@@ -293,6 +302,25 @@ func (v *validator) markSecrets(n *node) {
 		if bytes.IndexByte(v.data[n.start:n.end], '\\') >= 0 && isBase64([]byte(n.str)) {
 			addEncodedCredential(v.src, []byte(n.str), n.start+1, n.end-1, true)
 		}
+		v.markEscapedUserinfo(n.start, n.str)
+	}
+}
+
+// markEscapedUserinfo marks the string at quote, which decodes to s, when
+// s is a URL with a password in it ("https://robot:s3cret@…") written
+// with escapes: maskLexically has marked the password of one written
+// without them.
+func (v *validator) markEscapedUserinfo(quote int, s string) {
+	if strings.IndexByte(s, '@') < 0 {
+		return
+	}
+	end := stringEnd(v.data, quote)
+	if bytes.IndexByte(v.data[quote:end], '\\') < 0 {
+		return
+	}
+	if start, stop, ok := passwordIn(s); ok {
+		v.src.MarkSecret(quote+1, end-1)
+		v.src.AddSecretValue(s[start:stop])
 	}
 }
 
@@ -309,7 +337,7 @@ func (v *validator) checkDuplicateKeys(n, regs *node) {
 		if len(n.members) > 1 && (regs == nil || n.start != regs.start) {
 			for i, j := range duplicates(n.members) {
 				v.errorf(CodeDuplicateKey, n.members[i].keyStart, "delete one of them; docker uses the last one",
-					"key %q appears twice in this object, first at %s", n.members[i].key, v.pos(n.members[j].keyStart))
+					"key %q appears twice in this object, first at %s", RedactRegistry(n.members[i].key), v.pos(n.members[j].keyStart))
 			}
 		}
 		for im := range n.members {
@@ -511,22 +539,22 @@ func (v *validator) configJSON(root *node) {
 			if t, ok := configKnown[m.key]; ok {
 				if at, ok := typeOK(&m.val, t); !ok {
 					v.errorf(CodeWrongType, at, "docker fails to read a config whose fields have the wrong type",
-						"%q must be %s", m.key, t)
+						"%q must be %s", RedactRegistry(m.key), t)
 				}
 			} else {
 				v.warnf(CodeUnknownField, m.keyStart, "docker ignores it; delete it if it is a typo",
-					"unknown top-level field %q", m.key)
+					"unknown top-level field %q", RedactRegistry(m.key))
 			}
 			v.cfg.Extra = append(v.cfg.Extra, Field{Name: m.key, Value: json.RawMessage(v.data[m.val.start:m.val.end])})
 			continue
 		}
 		if name != m.key {
 			v.warnf(CodeFieldCase, m.keyStart, fmt.Sprintf("write %q", name),
-				"field %q is spelled %q by docker (docker accepts it, other tools may not)", m.key, name)
+				"field %q is spelled %q by docker (docker accepts it, other tools may not)", RedactRegistry(m.key), name)
 		}
 		if j, ok := seen[name]; ok && root.members[j].key != m.key {
 			v.errorf(CodeDuplicateKey, m.keyStart, "delete one of them; docker merges or overwrites them",
-				"field %q repeats %q (at %s): docker does not tell field names apart by case", m.key, root.members[j].key, v.pos(root.members[j].keyStart))
+				"field %q repeats %q (at %s): docker does not tell field names apart by case", RedactRegistry(m.key), root.members[j].key, v.pos(root.members[j].keyStart))
 		}
 		seen[name] = i
 		switch name {
@@ -569,7 +597,7 @@ func (v *validator) credHelpers(n *node) {
 		m := &n.members[im]
 		if m.val.kind != kindString && m.val.kind != kindNull {
 			v.errorf(CodeWrongType, m.val.start, `write the helper's name, e.g. "ecr-login" for docker-credential-ecr-login`,
-				"credHelpers entry %q must be a string, not %s", m.key, m.val.kind)
+				"credHelpers entry %q must be a string, not %s", RedactRegistry(m.key), m.val.kind)
 			continue
 		}
 		v.cfg.CredHelpers[m.key] = m.val.str
@@ -619,26 +647,28 @@ func (v *validator) entries(obj *node) {
 		m := &obj.members[i]
 		e := Entry{Registry: m.key, Key: Normalize(m.key)}
 		j, seen := byKey[e.Key]
-		if problem := registryKeyProblem(m.key); problem != "" {
+		if _, at := userinfo(m.key); at >= 0 {
+			v.userinfoKey(m)
+		} else if problem := registryKeyProblem(m.key); problem != "" {
 			v.errorf(CodeBadRegistryKey, m.keyStart, `write a host name, optionally with a port, scheme and path: "registry.example.com:5000" or "https://index.docker.io/v1/"`,
-				"registry key %q is not a host name or URL: %s", m.key, problem)
+				"registry key %q is not a host name or URL: %s", RedactRegistry(m.key), problem)
 		} else if seen && obj.members[j].key == m.key {
 			v.errorf(CodeDuplicateReg, m.keyStart, "keep one entry per registry: docker uses the last one",
-				"registry %q appears twice, first at %s", m.key, v.pos(obj.members[j].keyStart))
+				"registry %q appears twice, first at %s", RedactRegistry(m.key), v.pos(obj.members[j].keyStart))
 		} else if seen {
 			v.errorf(CodeDuplicateReg, m.keyStart, "keep one entry per registry: docker picks one of them at random",
-				"registry %q is the same registry as %q (at %s): both are %s", m.key, obj.members[j].key, v.pos(obj.members[j].keyStart), e.Key)
+				"registry %q is the same registry as %q (at %s): both are %s", RedactRegistry(m.key), RedactRegistry(obj.members[j].key), v.pos(obj.members[j].keyStart), RedactKey(m.key, e.Key))
 		}
 		byKey[e.Key] = i
 		switch m.val.kind {
 		case kindObject:
 		case kindNull:
 			v.errorf(CodeEntryNotObject, m.val.start, `write {"auth": "…"}, or delete the registry`,
-				"entry for %q is null, not an object with credentials", m.key)
+				"entry for %q is null, not an object with credentials", RedactRegistry(m.key))
 			continue
 		default:
 			v.errorf(CodeEntryNotObject, m.val.start, `write {"auth": "…"}`,
-				"entry for %q must be an object, not %s", m.key, m.val.kind)
+				"entry for %q must be an object, not %s", RedactRegistry(m.key), m.val.kind)
 			continue
 		}
 		e.AuthConfig = v.entry(m)
@@ -659,6 +689,36 @@ func (v *validator) entries(obj *node) {
 	}
 }
 
+// userinfoKey reports a registry key that holds a user name, or a user
+// name and password, before its host: "https://robot:s3cret@host:5000".
+// Docker logs in with the entry's credentials, never with those. It looks
+// a registry up by its key as written, then by each key's
+// credentials.ConvertToHostname, which drops the user name and password
+// from a URL: such a key then works, for any registry but Docker Hub
+// (whose key docker looks up as written only). Without a scheme, or when
+// net/url cannot read the URL, they stay part of the host name, and the
+// key never matches.
+func (v *validator) userinfoKey(m *member) {
+	what := diag.Phrase(userinfoWhat(m.key))
+	bare := withoutUserinfo(m.key)
+	problem := registryKeyProblem(bare)
+	host := hostOf(m.key)
+	if problem == "" && host == hostOf(bare) && Normalize(m.key) != DockerHubKey {
+		v.warnf(CodeRegistryUserinfo, m.keyStart,
+			`write the key without them, as docker login does ("registry.example.com:5000"); the credentials belong in the entry's "auth"`,
+			"registry key %q holds %s, which docker ignores: it matches the key by its host, %s, and logs in with the entry's credentials",
+			RedactRegistry(m.key), what, RedactRegistry(host))
+		return
+	}
+	v.errorf(CodeRegistryUserinfo, m.keyStart,
+		`write the key as docker login does, a host name with its port ("registry.example.com:5000", or "https://index.docker.io/v1/" for Docker Hub); the credentials belong in the entry's "auth" (`+"`shipseal dockercfg create`"+` writes it)`,
+		"registry key %q holds %s, so docker never matches it with a registry", RedactRegistry(m.key), what)
+	if problem != "" {
+		v.errorf(CodeBadRegistryKey, m.keyStart, `write a host name, optionally with a port, scheme and path: "registry.example.com:5000" or "https://index.docker.io/v1/"`,
+			"registry key %q is not a host name or URL: %s", RedactRegistry(m.key), problem)
+	}
+}
+
 // entry reads and checks the fields of one registry entry.
 func (v *validator) entry(reg *member) AuthConfig {
 	var a AuthConfig
@@ -669,22 +729,22 @@ func (v *validator) entry(reg *member) AuthConfig {
 		f := entryField(m.key)
 		if f < 0 {
 			v.warnf(CodeUnknownField, m.keyStart, "docker ignores it; delete it if it is a typo",
-				"unknown field %q in the entry for %q", m.key, reg.key)
+				"unknown field %q in the entry for %q", RedactRegistry(m.key), RedactRegistry(reg.key))
 			continue
 		}
 		name := entryFields[f]
 		if name != m.key {
 			v.warnf(CodeFieldCase, m.keyStart, fmt.Sprintf("write %q", name),
-				"field %q is spelled %q by docker (docker accepts it, other tools may not)", m.key, name)
+				"field %q is spelled %q by docker (docker accepts it, other tools may not)", RedactRegistry(m.key), name)
 		}
 		if prev := fields[f]; prev != nil && prev.key != m.key {
 			v.errorf(CodeDuplicateKey, m.keyStart, "delete one of them; docker uses the last one",
-				"field %q repeats %q (at %s): docker does not tell field names apart by case", m.key, prev.key, v.pos(prev.keyStart))
+				"field %q repeats %q (at %s): docker does not tell field names apart by case", RedactRegistry(m.key), prev.key, v.pos(prev.keyStart))
 		}
 		fields[f] = m
 		if m.val.kind != kindString && m.val.kind != kindNull {
 			v.errorf(CodeWrongType, m.val.start, "docker fails to read a config whose fields have the wrong type; quote the value",
-				"%q in the entry for %q must be a string, not %s", m.key, reg.key, m.val.kind)
+				"%q in the entry for %q must be a string, not %s", RedactRegistry(m.key), RedactRegistry(reg.key), m.val.kind)
 			wrongType = true
 			continue
 		}
@@ -745,27 +805,27 @@ func (v *validator) checkCredentials(reg *member, a AuthConfig, fields *[len(ent
 		switch {
 		case errors.Is(err, ErrAuthNotBase64):
 			v.errorf(CodeAuthNotBase64, at(fieldAuth), "auth is base64 of user:password: `printf '%s' 'user:password' | base64 -w0`, or use `shipseal dockercfg create`",
-				"auth of %q is not valid base64", reg.key)
+				"auth of %q is not valid base64", RedactRegistry(reg.key))
 		case errors.Is(err, ErrAuthNoColon):
 			v.errorf(CodeAuthNoColon, at(fieldAuth), "auth is base64 of user:password, with a colon between them: encode both, not the password alone",
-				"auth of %q does not decode to user:password (no colon)", reg.key)
+				"auth of %q does not decode to user:password (no colon)", RedactRegistry(reg.key))
 		case errors.Is(err, ErrAuthEmptyUser):
 			v.errorf(CodeEmptyCredential, at(fieldAuth), "encode user:password with both parts filled in",
-				"auth of %q decodes to an empty user name", reg.key)
+				"auth of %q decodes to an empty user name", RedactRegistry(reg.key))
 		case errors.Is(err, ErrAuthEmptyPassword):
 			v.errorf(CodeEmptyCredential, at(fieldAuth), "encode user:password with both parts filled in; registries refuse an empty password",
-				"auth of %q decodes to user %q with an empty password", reg.key, string(user))
+				"auth of %q decodes to user %q with an empty password", RedactRegistry(reg.key), string(user))
 		case err == nil:
 			// A warning: docker decodes auth and overwrites username
 			// and password with what it holds, so the file works.
 			const hint = "delete username and password, or make them agree: other tools may read them instead of auth"
 			if a.Username != "" && a.Username != string(user) {
 				v.warnf(CodeAuthMismatch, at(fieldUsername), hint,
-					"username %q of %q disagrees with the user %q in its auth; docker uses auth", a.Username, reg.key, string(user))
+					"username %q of %q disagrees with the user %q in its auth; docker uses auth", a.Username, RedactRegistry(reg.key), string(user))
 			}
 			if a.Password != "" && a.Password != string(pass) {
 				v.warnf(CodeAuthMismatch, at(fieldPassword), hint,
-					"password of %q disagrees with the password in its auth; docker uses auth", reg.key)
+					"password of %q disagrees with the password in its auth; docker uses auth", RedactRegistry(reg.key))
 			}
 		}
 		return
@@ -773,21 +833,49 @@ func (v *validator) checkCredentials(reg *member, a AuthConfig, fields *[len(ent
 	switch {
 	case a.Username != "" && a.Password == "" && a.IdentityToken == "":
 		v.errorf(CodeEmptyCredential, at(fieldUsername), `add "password", or write the credentials with `+"`shipseal dockercfg create`",
-			"entry for %q has user %q but no password", reg.key, a.Username)
+			"entry for %q has user %q but no password", RedactRegistry(reg.key), a.Username)
 	case a.Password != "" && a.Username == "":
 		v.errorf(CodeEmptyCredential, at(fieldPassword), `add "username"`,
-			"entry for %q has a password but no user name", reg.key)
+			"entry for %q has a password but no user name", RedactRegistry(reg.key))
 	case a.Empty():
 		// Reported by checkHelpers when a helper holds these
 		// credentials.
 		if v.cfg.HelperFor(reg.key) == "" {
 			v.errorf(CodeNoCredential, reg.keyStart, `add "auth" (base64 of user:password), or delete the registry`,
-				"entry for %q holds no credential", reg.key)
+				"entry for %q holds no credential", RedactRegistry(reg.key))
 		}
 	}
 }
 
-const inlineHint = "the credentials are in this machine's keychain, so the file gives CI nothing: run `shipseal dockercfg inline` to copy them into the file, then encrypt that"
+// heldHint is DC016's hint for credentials that helper holds: the command
+// that copies them into a file of their own, naming this file when it is
+// one; for shipseal's own helper, the encrypted store that holds them
+// already.
+func (v *validator) heldHint(helper string) string {
+	if helper == "shipseal" {
+		return "docker-credential-shipseal keeps them in an encrypted dockercfg already, the file $SHIPSEAL_DOCKERCFG names " +
+			"(by default shipseal/dockercfg.encrypted in your configuration directory; see docs/credential-helper.md): " +
+			"have CI use that file (encrypted_dockercfg_path, or `shipseal generate --from-file`), not this one"
+	}
+	config, out := "~/.docker/config.json", "dockercfg.json"
+	if v.opts.Path != "" {
+		config = shellquote.Quote(v.opts.Path)
+		if filepath.Clean(v.opts.Path) == out {
+			out = "dockercfg.inline.json"
+		}
+	}
+	return "the credentials are in the helper's store on the machine that ran `docker login`, so this file gives CI nothing: " +
+		"there, run `shipseal dockercfg inline " + config + " -o " + out + "` to copy them into a file of their own, and encrypt that"
+}
+
+// helperReason says what docker does when a helper is named for a registry
+// whose credentials the file holds too (docker/cli's configfile and
+// credentials.nativeStore): it runs the helper, and where the helper is
+// not installed, docker 28's pull ignores the error and uses the file's
+// credentials, which GetAuthConfig returns beside it, while docker 29's
+// RetrieveAuthTokenFromImage returns the error.
+const helperReason = diag.Phrase(`where it is installed, docker asks it instead of this file (and sends no credentials if it has none); ` +
+	`on CI it usually is not, and then docker 28 uses this file but docker 29 fails to pull ("error getting credentials")`)
 
 // checkHelpers reports registries whose credentials a credential helper
 // holds, and files without any credentials.
@@ -813,8 +901,8 @@ func (v *validator) checkHelpers(root *node) {
 				continue
 			}
 			if h := v.cfg.HelperFor(m.key); h != "" && !inline[Normalize(m.key)] {
-				v.errorf(CodeHelperHeld, m.keyStart, inlineHint,
-					"credentials for %q are held by credential helper %q (docker-credential-%s), not in this file", m.key, h, h)
+				v.errorf(CodeHelperHeld, m.keyStart, v.heldHint(h),
+					"credentials for %q are held by credential helper %q (docker-credential-%s), not in this file", RedactRegistry(m.key), h, h)
 			}
 		}
 	}
@@ -825,21 +913,32 @@ func (v *validator) checkHelpers(root *node) {
 			h := cfg.CredHelpers[m.key]
 			if h == "" || listed[Normalize(m.key)] {
 				if h != "" && inline[Normalize(m.key)] {
-					v.warnf(CodeHelperSet, m.keyStart, "delete the credHelpers entry so that docker uses the credentials in this file",
-						"credHelpers sends %q to docker-credential-%s, so docker ignores its credentials in this file", m.key, h)
+					v.warnf(CodeHelperSet, m.keyStart, `delete the credHelpers entry (or set it to "", which means this file) so that docker uses the credentials in this file wherever it runs`,
+						"credHelpers sends %q to docker-credential-%s: %s", RedactRegistry(m.key), h, helperReason)
 				}
 				continue
 			}
-			v.errorf(CodeHelperHeld, m.keyStart, inlineHint,
-				"credentials for %q are held by credential helper %q (docker-credential-%s), not in this file", m.key, h, h)
+			v.errorf(CodeHelperHeld, m.keyStart, v.heldHint(h),
+				"credentials for %q are held by credential helper %q (docker-credential-%s), not in this file", RedactRegistry(m.key), h, h)
 		}
 	}
 	if store := root.get("credsStore"); store != nil && cfg.CredsStore != "" {
-		if len(inline) > 0 {
-			v.warnf(CodeHelperSet, store.keyStart, `delete "credsStore" so that docker uses the credentials in this file`,
-				"credsStore sends every registry to docker-credential-%s, so docker ignores the credentials in this file", cfg.CredsStore)
+		// The registries with credentials in this file that docker asks
+		// credsStore for: those without a credHelpers entry. An entry
+		// of "" means this file, and one naming a helper is reported
+		// above.
+		var viaStore []string
+		for _, e := range cfg.Auths {
+			if _, ok := cfg.helperEntry(e.Registry); !ok && !e.Empty() {
+				viaStore = append(viaStore, e.Registry)
+			}
+		}
+		if len(viaStore) > 0 {
+			list, args := registryList(viaStore)
+			v.warnf(CodeHelperSet, store.keyStart, `delete "credsStore" so that docker uses the credentials in this file wherever it runs`,
+				"credsStore sends "+list+" to docker-credential-%s: %s", append(args, cfg.CredsStore, helperReason)...)
 		} else if len(cfg.Auths) == 0 {
-			v.errorf(CodeHelperHeld, store.keyStart, inlineHint,
+			v.errorf(CodeHelperHeld, store.keyStart, v.heldHint(cfg.CredsStore),
 				"credsStore %q (docker-credential-%s) holds all credentials; this file holds none", cfg.CredsStore, cfg.CredsStore)
 		}
 	}
@@ -847,4 +946,30 @@ func (v *validator) checkHelpers(root *node) {
 		v.errorf(CodeNoCredentials, root.start, "add a registry with `shipseal dockercfg create --registry R --username U --password-stdin`",
 			"file holds no registry credentials")
 	}
+}
+
+// registryList is a format that quotes the first registries of names
+// and counts the rest (`"a.io", "b.io", "c.io" and 2 more`), and its
+// arguments: each registry is one, so that masking sees only what the
+// file holds, never the words between.
+func registryList(names []string) (string, []any) {
+	const shown = 3
+	var format strings.Builder
+	var args []any
+	for i, n := range names[:min(len(names), shown)] {
+		switch {
+		case i == 0:
+		case i == len(names)-1:
+			format.WriteString(" and ")
+		default:
+			format.WriteString(", ")
+		}
+		format.WriteString("%q")
+		args = append(args, RedactRegistry(n))
+	}
+	if len(names) > shown {
+		format.WriteString(" and %d more")
+		args = append(args, len(names)-shown)
+	}
+	return format.String(), args
 }

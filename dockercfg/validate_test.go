@@ -22,7 +22,8 @@ const testFingerprint = "SHA256:corpus-test-key"
 
 // corpus returns the corpus files: good_*.json must validate without
 // errors, fail_*.json must not. Files with "decrypted" in their name are
-// validated as freshly decrypted content.
+// validated as freshly decrypted content; the others as files named by
+// their path, which hints use in commands.
 func corpus(t testing.TB) []string {
 	files, err := filepath.Glob("testdata/dockercfg/*.json")
 	require.NoError(t, err)
@@ -34,7 +35,7 @@ func corpusOptions(file string) Options {
 	if strings.Contains(filepath.Base(file), "decrypted") {
 		return Options{Decrypted: true, KeyFingerprint: testFingerprint}
 	}
-	return Options{}
+	return Options{Path: filepath.Base(file)}
 }
 
 func TestCorpusGolden(t *testing.T) {

@@ -73,7 +73,11 @@ func runDockercfgInline(s *streams, opts *dockercfgInlineOptions, args []string)
 	if err != nil {
 		return err
 	}
-	cfg, r := dockercfg.Validate(displayName(in), data, dockercfg.Options{})
+	vopts := dockercfg.Options{}
+	if in != stdio {
+		vopts.Path = in
+	}
+	cfg, r := dockercfg.Validate(displayName(in), data, vopts)
 	if cfg == nil {
 		diag.WriteText(s.err, []*diag.Report{r})
 		return errContentInvalid
@@ -116,7 +120,15 @@ var shortLivedHelpers = map[string]string{
 	"ecr-login": "12 hours", // Amazon ECR authorization tokens
 	"gcloud":    "1 hour",   // Google OAuth2 access tokens (gcloud auth configure-docker)
 	"gcr":       "1 hour",   // the same, from docker-credential-gcr
-	"acr-env":   "3 hours",  // Azure Container Registry tokens from a service principal
+	// Azure Container Registry tokens from a service principal. Microsoft
+	// documents that the Microsoft Entra token of az acr login "must be
+	// renewed every 3 hours" (https://learn.microsoft.com/azure/container-registry/container-registry-authentication,
+	// the table of authentication options). acr-env gets the same kind of
+	// token the same way: it exchanges the service principal's Entra token
+	// for an ACR refresh token at the registry's /oauth2/exchange
+	// (github.com/chrismellard/docker-credential-acr-env,
+	// pkg/credhelper/helper.go).
+	"acr-env": "3 hours",
 }
 
 // helperAnswer is a credential a helper handed out for a registry.
@@ -134,14 +146,14 @@ func warnExpiring(s *streams, answers []helperAnswer, now time.Time) {
 	for _, a := range answers {
 		if life, ok := shortLivedHelpers[a.helper]; ok {
 			warnf(s.err, "the credentials of %s come from docker-credential-%s, whose tokens expire %s after they are issued: a copy encrypted into the repository stops working then",
-				a.registry, a.helper, life)
+				dockercfg.RedactRegistry(a.registry), a.helper, life)
 		} else if exp, ok := credentialExpiry(a.auth); ok {
 			when := "expires"
 			if !exp.After(now) {
 				when = "expired"
 			}
 			warnf(s.err, "the credentials of %s from docker-credential-%s are a token that %s at %s: a copy encrypted into the repository stops working then",
-				a.registry, a.helper, when, exp.UTC().Format("2006-01-02 15:04 MST"))
+				dockercfg.RedactRegistry(a.registry), a.helper, when, exp.UTC().Format("2006-01-02 15:04 MST"))
 		} else {
 			continue
 		}
@@ -153,7 +165,7 @@ func warnExpiring(s *streams, answers []helperAnswer, now time.Time) {
 	for _, h := range helpers {
 		flags := ""
 		for _, r := range registries[h] {
-			flags += " --registry " + r
+			flags += " --registry " + dockercfg.RedactRegistry(r)
 		}
 		fmt.Fprintf(s.err, "shipseal: hint: on CI, have the dockercfg service ask the helper for fresh ones: `shipseal generate --from-helper %s%s PATH` (docs/generator.md)\n", h, flags)
 	}

@@ -103,6 +103,9 @@ func runDockercfgShow(s *streams, opts *dockercfgShowOptions, name string) error
 		return err
 	}
 	vopts := dockercfg.Options{}
+	if name != stdio {
+		vopts.Path = name
+	}
 	encrypted := validate.IsEncrypted(data)
 	if encrypted {
 		found, err := opts.key.find()
@@ -159,7 +162,14 @@ func runDockercfgShow(s *streams, opts *dockercfgShowOptions, name string) error
 
 func summarize(cfg *dockercfg.Config, name string, encrypted, valid bool) dockercfgSummary {
 	sum := dockercfgSummary{File: name, Format: cfg.Format.String(), Encrypted: encrypted, Valid: valid,
-		Registries: []registrySummary{}, CredsStore: cfg.CredsStore, CredHelpers: cfg.CredHelpers}
+		Registries: []registrySummary{}, CredsStore: cfg.CredsStore}
+	if len(cfg.CredHelpers) > 0 {
+		// A registry key is shown without the password it may hold.
+		sum.CredHelpers = make(map[string]string, len(cfg.CredHelpers))
+		for r, h := range cfg.CredHelpers {
+			sum.CredHelpers[dockercfg.RedactRegistry(r)] = h
+		}
+	}
 	set := func(fields *[]string, name, value string) string {
 		if value == "" {
 			return ""
@@ -168,7 +178,7 @@ func summarize(cfg *dockercfg.Config, name string, encrypted, valid bool) docker
 		return value
 	}
 	for _, e := range cfg.Auths {
-		rs := registrySummary{Registry: e.Registry, Key: e.Key, Fields: []string{}}
+		rs := registrySummary{Registry: dockercfg.RedactRegistry(e.Registry), Key: dockercfg.RedactKey(e.Registry, e.Key), Fields: []string{}}
 		a := e.AuthConfig
 		masked := func(v string) string {
 			if v == "" {
@@ -247,7 +257,7 @@ func showText(sum dockercfgSummary) string {
 		case len(r.Fields) == 0 || (len(r.Fields) == 1 && r.Fields[0] == "email"):
 			fmt.Fprintf(&b, "    helper:   docker-credential-%s (%s) holds the credentials\n", r.Helper, r.HelperFrom)
 		default:
-			fmt.Fprintf(&b, "    helper:   docker-credential-%s (%s): docker asks it and ignores the fields above\n", r.Helper, r.HelperFrom)
+			fmt.Fprintf(&b, "    helper:   docker-credential-%s (%s): where it is installed, docker asks it instead of the fields above\n", r.Helper, r.HelperFrom)
 		}
 	}
 	if sum.CredsStore != "" {
