@@ -1,6 +1,7 @@
 package crypto
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -8,9 +9,78 @@ import (
 	"unicode/utf8"
 )
 
-// ErrNotText means decrypted data is not UTF-8 text. For a v1 file, which
-// has no checksum, that almost always means the key is wrong.
+// ErrNotText means decrypted data is not UTF-8 text. A v1 file has no
+// checksum, so that is how a wrong key shows, or the file is binary: a
+// TextGuard's *NotTextError says which is likely.
 var ErrNotText = errors.New("decrypted data is not text")
+
+// NotTextError is a TextGuard's error, ErrNotText with where the data
+// stops being text and, by its first bytes, what it may be instead.
+type NotTextError struct {
+	// Offset is where the first byte that is not text is in the stream
+	// (for data that ends inside a character, where that character
+	// starts).
+	Offset int64
+	// Format names the binary format that the data starts as, by its
+	// magic number ("gzip", "zip", "PKCS#12 or DER"), or is "". It is
+	// told from the writes up to the one that failed: give the guard a
+	// few hundred bytes at a time, as io.Copy does, for it to know.
+	Format string
+	reason string
+}
+
+func (e *NotTextError) Error() string { return ErrNotText.Error() + ": " + e.reason }
+
+func (e *NotTextError) Unwrap() error { return ErrNotText }
+
+// Binary reports whether the data is, all but surely, binary content
+// decrypted with the right key rather than what a wrong key makes of a v1
+// file: it starts with a known format's magic number, or with textProof
+// bytes of text. A wrong key's output is random, and a random byte is
+// text with a chance of about one in two, so it fails within a few bytes
+// and starts with a given two-byte magic number once in 65,536 keys.
+func (e *NotTextError) Binary() bool { return e.Format != "" || e.Offset >= textProof }
+
+// textProof is how many bytes of text rule out a wrong key's output:
+// random bytes are that much text about once in 10^16.
+const textProof = 64
+
+// magicHead is how much of the data is kept to recognise a binary format:
+// tar's magic number is at offset 257.
+const magicHead = 512
+
+// magics are the binary formats that binaryFormat recognises: the ones
+// that CI secrets come in (certificates, keystores, archives) and a few
+// other common ones.
+var magics = []struct {
+	offset int
+	magic  string
+	format string
+}{
+	{0, "\x1f\x8b", "gzip"},
+	{0, "PK\x03\x04", "zip"},
+	{0, "\x30\x82", "PKCS#12 or DER"},
+	{0, "\xfe\xed\xfe\xed", "Java keystore"},
+	{0, "\x89PNG\r\n\x1a\n", "PNG"},
+	{0, "\xff\xd8\xff", "JPEG"},
+	{0, "\x7fELF", "ELF"},
+	{0, "%PDF-", "PDF"},
+	{0, "BZh", "bzip2"},
+	{0, "\xfd7zXZ\x00", "xz"},
+	{0, "\x28\xb5\x2f\xfd", "zstd"},
+	{257, "ustar", "tar"},
+}
+
+// binaryFormat names the binary format that head, the start of some data,
+// is in by its magic number, or returns "".
+func binaryFormat(head []byte) string {
+	for _, m := range magics {
+		if len(head) >= m.offset && bytes.HasPrefix(head[m.offset:], []byte(m.magic)) {
+			return m.format
+		}
+	}
+	return ""
+}
 
 // TextGuard passes text through to an io.Writer and fails with ErrNotText at
 // the first byte that is not part of valid, NUL-free UTF-8. It holds back
@@ -24,6 +94,7 @@ type TextGuard struct {
 	held     []byte
 	tail     []byte // the start of a character split across writes
 	offset   int64  // stream offset just past what was checked
+	head     []byte // the first magicHead bytes, to name a binary format
 	err      error
 }
 
@@ -37,6 +108,9 @@ func NewTextGuard(w io.Writer, holdBack int) *TextGuard {
 func (g *TextGuard) Write(p []byte) (int, error) {
 	if g.err != nil {
 		return 0, g.err
+	}
+	if len(g.head) < magicHead {
+		g.head = append(g.head, p[:min(len(p), magicHead-len(g.head))]...)
 	}
 	if g.err = g.check(p); g.err != nil {
 		return 0, g.err
@@ -62,7 +136,7 @@ func (g *TextGuard) Close() error {
 		return g.err
 	}
 	if len(g.tail) > 0 {
-		g.err = fmt.Errorf("%w: it ends inside a UTF-8 character", ErrNotText)
+		g.err = g.notText(g.offset-int64(len(g.tail)), "it ends inside a UTF-8 character")
 		return g.err
 	}
 	g.holdBack = 0
@@ -87,7 +161,7 @@ func (g *TextGuard) check(p []byte) error {
 		}
 		r, size := utf8.DecodeRune(buf)
 		if r == utf8.RuneError && size <= 1 {
-			return fmt.Errorf("%w: invalid UTF-8 at offset %d", ErrNotText, base)
+			return g.notText(base, fmt.Sprintf("invalid UTF-8 at offset %d", base))
 		}
 		p = p[size-len(g.tail):]
 		base += int64(size)
@@ -101,7 +175,7 @@ func (g *TextGuard) check(p []byte) error {
 		c := p[i]
 		switch {
 		case c == 0:
-			return fmt.Errorf("%w: NUL byte at offset %d", ErrNotText, base+int64(i))
+			return g.notText(base+int64(i), fmt.Sprintf("NUL byte at offset %d", base+int64(i)))
 		case c < utf8.RuneSelf:
 			i++
 		case !utf8.FullRune(p[i:]):
@@ -110,12 +184,17 @@ func (g *TextGuard) check(p []byte) error {
 		default:
 			r, size := utf8.DecodeRune(p[i:])
 			if r == utf8.RuneError && size <= 1 {
-				return fmt.Errorf("%w: invalid UTF-8 at offset %d", ErrNotText, base+int64(i))
+				return g.notText(base+int64(i), fmt.Sprintf("invalid UTF-8 at offset %d", base+int64(i)))
 			}
 			i += size
 		}
 	}
 	return nil
+}
+
+// notText is the error for data that stops being text at offset.
+func (g *TextGuard) notText(offset int64, reason string) *NotTextError {
+	return &NotTextError{Offset: offset, Format: binaryFormat(g.head), reason: reason}
 }
 
 // asciiPrefix returns the length of p's longest prefix, in whole 8-byte

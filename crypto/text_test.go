@@ -66,6 +66,64 @@ func TestTextGuardRejects(t *testing.T) {
 	}
 }
 
+// TestTextGuardNamesBinary: the error says where the text stops and which
+// binary format the data starts as; Binary is true for a known format or
+// for text long enough to rule out a wrong key, false for a wrong key's
+// random bytes.
+func TestTextGuardNamesBinary(t *testing.T) {
+	tar := append(bytes.Repeat([]byte("a"), 100), make([]byte, 157)...)
+	tar = append(tar, "ustar\x0000"...)
+	for _, c := range []struct {
+		name   string
+		data   []byte
+		format string
+		binary bool
+	}{
+		{"gzip", []byte("\x1f\x8b\x08\x00\x00\x00\x00\x00"), "gzip", true},
+		{"zip", []byte("PK\x03\x04\x14\x00\x00\x00"), "zip", true},
+		{"p12", []byte("\x30\x82\x0a\x1c\x02\x01\x03\x30"), "PKCS#12 or DER", true},
+		{"jks", []byte("\xfe\xed\xfe\xed\x00\x00\x00\x02"), "Java keystore", true},
+		{"png", []byte("\x89PNG\r\n\x1a\n\x00\x00"), "PNG", true},
+		{"elf", []byte("\x7fELF\x02\x01\x01\x00"), "ELF", true},
+		{"pdf", []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), "PDF", true},
+		{"tar", tar, "tar", true},
+		{"text, then latin-1", []byte(strings.Repeat("NAME=value\n", 6) + "J\xf6rg\n"), "", true},
+		{"short text, then NUL", []byte("A=1\x00"), "", false},
+	} {
+		// The format is told from the writes up to the failing one:
+		// the first 8 bytes hold every magic number but tar's.
+		sizes := []int{8, len(c.data)}
+		if c.name == "tar" {
+			sizes = sizes[1:]
+		}
+		for _, size := range sizes {
+			_, err := guard(c.data, 64, size)
+			var nt *crypto.NotTextError
+			require.ErrorAs(t, err, &nt, "%s, writes of %d", c.name, size)
+			require.ErrorIs(t, err, crypto.ErrNotText)
+			require.Equal(t, c.format, nt.Format, "%s, writes of %d", c.name, size)
+			require.Equal(t, c.binary, nt.Binary(), "%s, writes of %d", c.name, size)
+		}
+	}
+	_, err := guard([]byte("A=1\x00"), 0, 4)
+	var nt *crypto.NotTextError
+	require.ErrorAs(t, err, &nt)
+	require.EqualValues(t, 3, nt.Offset)
+	require.EqualError(t, err, "decrypted data is not text: NUL byte at offset 3")
+
+	// A wrong key: random bytes are not binary content, but for the
+	// rare key whose output starts with a two-byte magic number.
+	binary := 0
+	for seed := range uint64(2000) {
+		_, err := guard(randomBytes(seed, 4096), 64, 512)
+		require.ErrorAs(t, err, &nt, "seed %d", seed)
+		if nt.Binary() {
+			binary++
+		}
+	}
+	require.Zero(t, binary, "random bytes taken for binary content")
+}
+
 // TestTextGuardHoldsBack: with a wrong key (random bytes), nothing at all
 // reaches the writer: the first holdBack bytes are checked before any is
 // passed on.
