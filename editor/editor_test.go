@@ -59,3 +59,42 @@ func TestCommandRunsThroughShell(t *testing.T) {
 		t.Fatalf("the editor wrote %q (%v), want %q", got, err, "edited")
 	}
 }
+
+// TestMissingWait: a known graphical launcher without its wait flag is
+// told apart from one with it, and from any other editor.
+func TestMissingWait(t *testing.T) {
+	for spec, want := range map[string]string{
+		"code":                             "--wait",
+		"code -n":                          "--wait",
+		"/usr/local/bin/code":              "--wait",
+		`"C:\Program Files\Code\code.exe"`: "--wait",
+		"codium --new-window":              "--wait",
+		"subl":                             "-w",
+		"subl -n":                          "-w",
+		"gvim":                             "-f",
+		"gvim -font x":                     "-f",
+		"open -a TextEdit":                 "-W",
+		"idea.sh":                          "--wait",
+		"gedit":                            "-s",
+
+		"code --wait":            "",
+		"code -w":                "",
+		"subl -nw":               "",
+		"subl --wait":            "",
+		"gvim -f":                "",
+		"gvim --nofork":          "",
+		"open -W -n -a TextEdit": "",
+		"gedit -s":               "",
+		"kate --block":           "",
+		"true":                   "",
+		"vim":                    "",
+		"nano":                   "",
+		"emacsclient -t":         "",
+		"sed -i s/a/b/":          "",
+		"":                       "",
+	} {
+		if got := MissingWait(spec); got != want {
+			t.Errorf("MissingWait(%q) = %q, want %q", spec, got, want)
+		}
+	}
+}

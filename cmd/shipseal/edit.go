@@ -20,6 +20,7 @@ import (
 	"github.com/shipseal/shipseal/crypto"
 	"github.com/shipseal/shipseal/diag"
 	"github.com/shipseal/shipseal/editor"
+	"github.com/shipseal/shipseal/internal/shellquote"
 	"github.com/shipseal/shipseal/secretdir"
 	"github.com/shipseal/shipseal/validate"
 	"github.com/spf13/cobra"
@@ -53,8 +54,9 @@ created, in the v2 format with mode 0644, only if what was saved is not
 empty, not the template, and valid.
 
 If the plaintext did not change, FILE is left byte for byte as it was (no
-needless diff). The editor must wait until you close the file: one that
-returns within a second without saving it (code without --wait, subl
+needless diff), and edit says so and exits 0. The editor must wait until
+you close the file: a graphical one that returns within a second without
+saving it because it lacks its wait flag (code without --wait, subl
 without -w) ends edit with exit 1, since what you then type in its window
 would be lost. If the result is invalid, edit asks whether to reopen the
 editor when standard input is a terminal; otherwise it stops with exit code
@@ -172,10 +174,11 @@ func runEdit(ctx context.Context, s *streams, opts *editOptions, name string) er
 		if err != nil {
 			return fmt.Errorf("reading back what the editor saved: %w: %s left unchanged", err, name)
 		}
-		if ran < editorMinWait && bytes.Equal(edited, shown) && !saved(before, tmp) {
+		if flag := editor.MissingWait(spec); flag != "" && ran < editorMinWait && bytes.Equal(edited, shown) && !saved(before, tmp) {
 			return withHint(fmt.Errorf("the editor (%s) returned at once without saving: %s was left unchanged "+
 				"and its plaintext removed, so nothing typed in that editor now is kept", spec, name),
-				"your editor returned at once: give it a wait flag, e.g. EDITOR='code --wait' (see docs/tools.md)")
+				"this editor hands the file to a window and returns unless told to wait: give it its wait flag, %s=%s (see docs/tools.md)",
+				editorVar(), shellquote.Single(spec+" "+flag))
 		}
 		shown = edited
 		if isNew && (bytes.Equal(edited, plain) || len(bytes.TrimSpace(edited)) == 0) {
@@ -183,7 +186,9 @@ func runEdit(ctx context.Context, s *streams, opts *editOptions, name string) er
 				"write the content and save it before leaving the editor")
 		}
 		if bytes.Equal(edited, plain) {
-			infof(s.err, "%s not changed", name)
+			// As git commit does with an unchanged message: not a
+			// failure (exit 0), and FILE stays byte for byte as it was.
+			infof(s.err, "%s unchanged: nothing re-encrypted", name)
 			return nil
 		}
 		if !opts.noValidate && !editedValid(s, name, edited, vopts) {
@@ -224,12 +229,22 @@ func runEdit(ctx context.Context, s *streams, opts *editOptions, name string) er
 }
 
 // editorMinWait is how long an editor must run for edit to believe that it
-// waited for the user. One that returns sooner without saving the file has
-// most likely handed it to a window and gone (code without --wait, subl
-// without -w, gedit when already running): taking that for "not changed"
-// would remove the file the user is about to edit. A variable, so that
-// tests choose instead of timing.
+// waited for the user. A known graphical launcher without its wait flag
+// (editor.MissingWait: code without --wait, subl without -w) that returns
+// sooner without saving the file has handed it to a window and gone:
+// taking that for "unchanged" would remove the file the user is about to
+// edit. Any other editor that does so (true, a script's no-op) left the
+// file unchanged. A variable, so that tests choose instead of timing.
 var editorMinWait = time.Second
+
+// editorVar is the variable that editor.Find took the editor from, for a
+// hint that says how to change it.
+func editorVar() string {
+	if term := os.Getenv("TERM"); term != "" && term != "dumb" && strings.TrimSpace(os.Getenv("VISUAL")) != "" {
+		return "VISUAL"
+	}
+	return "EDITOR"
+}
 
 // saved reports whether the file at path is not the one before described
 // (the editor replaced it) or has been written since.
@@ -402,8 +417,9 @@ func reseal(name string, perm os.FileMode, plain []byte, key *crypto.Key, versio
 	return nil
 }
 
-// decryptText decrypts a whole file in memory. A v1 file has no checksum:
-// plaintext that is not text means the key is wrong, as decrypt says.
+// decryptText decrypts a whole file in memory, for edit and exec, which
+// work on text. A v1 file has no checksum: plaintext that is not text is
+// binary content or a wrong key, as decrypt says.
 func decryptText(sealed []byte, key *crypto.Key) ([]byte, crypto.Version, error) {
 	plain, version, err := validate.Decrypt(sealed, key)
 	if err != nil || version != crypto.V1 {
@@ -414,9 +430,21 @@ func decryptText(sealed []byte, key *crypto.Key) ([]byte, crypto.Version, error)
 	if err == nil {
 		err = g.Close()
 	}
-	if err != nil {
-		return nil, version, withHint(fmt.Errorf("%w: the key is probably wrong (%v)", err, key),
-			"check that the key is this project's")
+	var nt *crypto.NotTextError
+	switch {
+	case errors.As(err, &nt) && nt.Format != "":
+		return nil, version, withHint(fmt.Errorf("%w: this looks like a binary file (%s)", crypto.ErrNotText, nt.Format),
+			"only text can be edited or read as an env file: shipseal decrypt --binary decrypts a binary file")
+	case errors.As(err, &nt) && nt.Binary():
+		return nil, version, withHint(fmt.Errorf("%w at offset %d: a binary file, or text that is not UTF-8, not a wrong key (which garbles the first bytes)",
+			crypto.ErrNotText, nt.Offset), "only UTF-8 text can be edited or read as an env file: decrypt it with shipseal decrypt --binary, "+
+			"and convert text with iconv -f WINDOWS-1252 -t UTF-8 before encrypting it again")
+	case errors.As(err, &nt):
+		return nil, version, withHint(fmt.Errorf("%w: a binary file or the wrong key (%v)", crypto.ErrNotText, key),
+			"a v1 file has no checksum, so shipseal cannot tell which: check that the key is this project's "+
+				"(a binary file, which shipseal decrypt --binary decrypts, cannot be edited or read as an env file)")
+	case err != nil:
+		return nil, version, err
 	}
 	return plain, version, nil
 }

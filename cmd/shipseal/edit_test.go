@@ -8,10 +8,12 @@ import (
 	"time"
 )
 
-// An editor that returns before the user could do anything, without
-// saving (code without --wait), is an error, not "not changed": the file
-// it left open in a window is about to be removed. editorMinWait is set
-// per case instead of timing the editors.
+// A graphical launcher without its wait flag (code without --wait) that
+// returns before the user could do anything, without saving, is an error,
+// not "unchanged": the file it left open in a window is about to be
+// removed. Any other editor that does so (true, a script's no-op) left the
+// file unchanged: exit 0. editorMinWait is set per case instead of timing
+// the editors; a fake code on $PATH returns at once.
 func TestEditEditorReturnedAtOnce(t *testing.T) {
 	t.Chdir(t.TempDir())
 	run := func(args ...string) (stderr string, code int) {
@@ -33,6 +35,12 @@ func TestEditEditorReturnedAtOnce(t *testing.T) {
 	t.Setenv("SHIPSEAL_KEY", "")
 	t.Setenv("SHIPSEAL_KEY_PATH", "")
 	t.Setenv("VISUAL", "")
+	bin := t.TempDir()
+	writeFile(t, bin+"/code", "#!/bin/sh\n[ \"$1\" = --slow ] && sleep 0.2\nexit 0\n")
+	if err := os.Chmod(bin+"/code", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin+":"+os.Getenv("PATH"))
 	old := editorMinWait
 	defer func() { editorMinWait = old }()
 
@@ -45,11 +53,14 @@ func TestEditEditorReturnedAtOnce(t *testing.T) {
 		code    int
 		stderr  string
 	}{
-		{"quick, nothing saved", time.Hour, "true", "env.encrypted", exitFailure, atOnce},
-		{"quick, nothing saved, new file", time.Hour, "true", "new.env.encrypted", exitFailure, atOnce},
-		{"took longer than editorMinWait", 10 * time.Millisecond, "sh -c 'sleep 0.2' sh", "env.encrypted", exitOK, "env.encrypted not changed"},
-		{"quick, saved unchanged", time.Hour, "touch", "env.encrypted", exitOK, "env.encrypted not changed"},
-		{"quick, saved a change", time.Hour, `sh -c 'printf "TOKEN=n3w\n" > "$1"' sh`, "env.encrypted", exitOK, "encrypted the changes"},
+		{"launcher without --wait, nothing saved", time.Hour, "code", "env.encrypted", exitFailure, atOnce},
+		{"launcher without --wait, nothing saved, new file", time.Hour, "code -n", "new.env.encrypted", exitFailure, atOnce},
+		{"launcher with --wait, nothing saved", time.Hour, "code --wait", "env.encrypted", exitOK, "env.encrypted unchanged: nothing re-encrypted"},
+		{"no-op editor", time.Hour, "true", "env.encrypted", exitOK, "env.encrypted unchanged: nothing re-encrypted"},
+		{"no-op editor, new file", time.Hour, "true", "new.env.encrypted", exitFailure, "new.env.encrypted not created: the editor left it empty or as the template was"},
+		{"launcher took longer than editorMinWait", 10 * time.Millisecond, "code --slow", "env.encrypted", exitOK, "env.encrypted unchanged"},
+		{"launcher saved unchanged", time.Hour, "code -n; touch", "env.encrypted", exitOK, "env.encrypted unchanged"},
+		{"launcher saved a change", time.Hour, `code -n; sh -c 'printf "TOKEN=n3w\n" > "$1"' sh`, "env.encrypted", exitOK, "encrypted the changes"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if err := os.WriteFile("env.encrypted", before, 0o644); err != nil {
@@ -67,11 +78,11 @@ func TestEditEditorReturnedAtOnce(t *testing.T) {
 				}
 				return
 			}
-			if !strings.Contains(stderr, "hint: your editor returned at once: give it a wait flag, e.g. EDITOR='code --wait'") {
-				t.Errorf("no hint about a wait flag:\n%s", stderr)
+			if want := "give it its wait flag, EDITOR='" + c.editor + " --wait'"; !strings.Contains(stderr, want) {
+				t.Errorf("no hint %q:\n%s", want, stderr)
 			}
-			if strings.Contains(stderr, "not changed") || strings.Contains(stderr, "s3cr3t") {
-				t.Errorf("stderr says %q or shows the secret:\n%s", "not changed", stderr)
+			if strings.Contains(stderr, "unchanged:") || strings.Contains(stderr, "s3cr3t") {
+				t.Errorf("stderr says %q or shows the secret:\n%s", "unchanged:", stderr)
 			}
 			if now, err := os.ReadFile("env.encrypted"); err != nil || !bytes.Equal(now, before) {
 				t.Errorf("env.encrypted changed (%v)", err)
