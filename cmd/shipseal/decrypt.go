@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/shipseal/shipseal/crypto"
+	"github.com/shipseal/shipseal/internal/shellquote"
 	"github.com/shipseal/shipseal/validate"
 	"github.com/spf13/cobra"
 )
@@ -34,7 +35,9 @@ func newDecryptCommand(s *streams) *cobra.Command {
 mode 0600 and appears only when it is complete and its checksum matched.
 
 v1 files have no checksum: shipseal checks that what it decrypted is text,
-which catches a wrong key. Pass --binary for a v1 file that is not text.`,
+which catches a wrong key, and cannot tell binary content from a wrong key
+(it names a binary format it recognises, such as gzip or PKCS#12). Pass
+--binary for a v1 file that is not text; a v2 file needs no flag.`,
 		Example: `  # jet decrypt dockercfg.encrypted dockercfg.json
   shipseal decrypt dockercfg.encrypted dockercfg.json
   shipseal decrypt env.encrypted | grep -c =`,
@@ -95,9 +98,9 @@ func runDecrypt(ctx context.Context, s *streams, opts *decryptOptions, args []st
 		err = guard.Close()
 	}
 	if err != nil {
-		if errors.Is(err, crypto.ErrNotText) {
-			return withHint(fmt.Errorf("decrypting %s: %w: the key is probably wrong (%v)", displayName(inName), err, found.Key),
-				"check that the key is this project's; pass --binary if this file is binary")
+		var nt *crypto.NotTextError
+		if errors.As(err, &nt) {
+			return notTextError(inName, outName, opts.key.path, nt, found.Key)
 		}
 		if outName == stdio && errors.Is(err, crypto.ErrChecksum) {
 			err = fmt.Errorf("%w; the output above is corrupt, discard it", err)
@@ -108,6 +111,35 @@ func runDecrypt(ctx context.Context, s *streams, opts *decryptOptions, args []st
 		return err
 	}
 	return out.Commit()
+}
+
+// notTextError is decrypt's error for v1 plaintext that is not text (nt):
+// a v1 file has no checksum, so that is binary content or a wrong key. The
+// message says binary first when the plaintext's shape does (a known
+// format's magic number, or text too long for a wrong key's output), both
+// otherwise. keyPath is --key-path, kept in the command it suggests. The
+// exit code is 4 either way.
+func notTextError(in, out, keyPath string, nt *crypto.NotTextError, key *crypto.Key) error {
+	name := displayName(in)
+	command := "shipseal decrypt --binary"
+	if keyPath != "" {
+		command += " --key-path " + shellquote.Quote(keyPath)
+	}
+	command += " " + shellquote.Quote(in)
+	if out != stdio {
+		command += " " + shellquote.Quote(out)
+	}
+	switch {
+	case nt.Format != "":
+		return withHint(fmt.Errorf("decrypting %s: %w: this looks like a binary file (%s): pass --binary", name, crypto.ErrNotText, nt.Format),
+			"run `%s`: a v1 file has no checksum, so decrypt checks that it is text unless told it is binary", command)
+	case nt.Binary():
+		return withHint(fmt.Errorf("decrypting %s: %w at offset %d: this looks like a binary file, not a wrong key (which garbles the first bytes): pass --binary",
+			name, crypto.ErrNotText, nt.Offset), "run `%s`: a v1 file has no checksum, so decrypt checks that it is text unless told it is binary", command)
+	}
+	return withHint(fmt.Errorf("decrypting %s: %w: a binary file (pass --binary) or the wrong key (%v)", name, crypto.ErrNotText, key),
+		"a v1 file has no checksum, so shipseal cannot tell which: for a binary file (a .p12, .jks, .tar.gz) run `%s`; "+
+			"otherwise check that the key is this project's (each Codeship project has its own)", command)
 }
 
 // decryptKeyFile refuses a key file given as the file to decrypt: one
