@@ -15,7 +15,7 @@ const (
 	CodeCR            = "EV010" // warning: carriage return inside a value
 	CodeCRLF          = "EV011" // warning: Windows (CRLF) line ends
 	CodeDuplicate     = "EV012" // warning: a name set twice; the earlier line is shadowed
-	CodeValueOnly     = "EV013" // warning or error: a line that is only a value
+	CodeValueOnly     = "EV013" // warning or error: a line that is only a value, or lines that continue a value
 	CodeLineTooLong   = "EV014" // error: a line longer than docker reads
 	CodeSpaceInValue  = "EV015" // warning: value starts or ends with whitespace the docker dialect keeps
 	CodeInlineComment = "EV016" // warning: " #" in a docker value, kept as part of it
@@ -23,7 +23,7 @@ const (
 	CodeUnterminated  = "EV020" // error: quoted value without its closing quote
 	CodeNameChar      = "EV021" // error: character that compose refuses in a name
 	CodeBadTemplate   = "EV022" // error: malformed ${...}
-	CodeRequired      = "EV023" // error: ${VAR:?msg} or ${VAR?msg} with VAR missing
-	CodeUnset         = "EV024" // warning: $VAR or ${VAR} with VAR not set
+	CodeRequired      = "EV023" // error: ${VAR:?msg} or ${VAR?msg} with VAR missing; a warning when VAR is the environment's
+	CodeUnset         = "EV024" // warning: $VAR or ${VAR} with VAR not set, or not the file's
 	CodeAfterQuote    = "EV025" // error: text after a closing quote
 )

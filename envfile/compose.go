@@ -238,6 +238,10 @@ func (c *checker) composeBadName(s, i int, r rune, size, next int) {
 	default:
 		eq := bytes.IndexAny(line, "=:")
 		c.src.MarkSecret(s+eq+1, le)
+		if looksLikeValue(string(line[:eq])) {
+			// A line of base64 (a pasted key) cut at its padding's =.
+			c.src.MarkSecret(s, s+eq)
+		}
 		if eq < i-s {
 			// The bad character is after the separator: cannot happen,
 			// the scan stops at the first separator.
@@ -313,10 +317,13 @@ func (c *checker) composeQuoted(v int, vars map[string]string) (string, int, int
 	return value, valEnd, next, true
 }
 
-// interpolate expands ${VAR} in a value at offset at, against the
-// environment first and then the file's earlier entries, as compose does.
+// interpolate expands ${VAR} in a value at offset at, as compose does:
+// against the environment first, then the file's earlier entries. Without
+// a Lookup the environment is compose's, where it runs, which validation
+// does not see: a variable the file does not define is taken as empty, and
+// the findings about it say that compose takes it from its environment.
 func (c *checker) interpolate(s string, at int, vars map[string]string) (string, error) {
-	x := &expander{lookup: func(name string) (string, bool) {
+	x := &expander{outside: c.opts.Lookup == nil, lookup: func(name string) (string, bool) {
 		if c.opts.Lookup != nil {
 			if v, ok := c.opts.Lookup(name); ok {
 				return v, true
@@ -333,7 +340,16 @@ func (c *checker) interpolate(s string, at int, vars map[string]string) (string,
 		}
 		return "", err
 	}
+	for _, name := range x.required {
+		c.warnf(CodeRequired, at, "make sure the variable is set in the environment compose runs in (CI's settings); to give it a value in this file instead, define it on an earlier line or write ${NAME:-default}",
+			"%s is not defined earlier in this file: compose stops unless %s is set where it runs", name, name)
+	}
 	for _, name := range x.unset {
+		if x.outside {
+			c.warnf(CodeUnset, at, "nothing to do if the environment compose runs in sets it; otherwise define it on an earlier line, give it a default, ${NAME:-default}, or write $$ for a literal $",
+				"%s is not defined earlier in this file: compose takes it from the environment where it runs (empty if unset there)", name)
+			continue
+		}
 		c.warnf(CodeUnset, at, "define it earlier in the file or in the environment, write $$ for a literal $, or give it a default: ${NAME:-default}",
 			"%s is not set: compose substitutes an empty string", name)
 	}

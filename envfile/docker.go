@@ -2,6 +2,7 @@ package envfile
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
@@ -18,8 +19,12 @@ const maxDockerLine = 64*1024 - 1
 // split at \n with one trailing \r dropped, a BOM dropped from the first
 // line, leading whitespace trimmed, # comments and blank lines skipped,
 // NAME=value split at the first =, a bare NAME inherited.
+//
+// The lines that continue a multi-line value (see findRun) are read the
+// same way, but reported once, as a run.
 func (c *checker) docker() {
 	data := c.data
+	var run *valueRun
 	for line, off := 1, 0; off < len(data); line++ {
 		end, next := len(data), len(data)
 		if i := bytes.IndexByte(data[off:], '\n'); i >= 0 {
@@ -36,12 +41,18 @@ func (c *checker) docker() {
 			off = next
 			continue
 		}
-		c.dockerLine(line, off, cend, next)
+		if run != nil && off < run.end {
+			c.dockerRunLine(run, line, off, cend, next)
+		} else {
+			run = c.dockerLine(line, off, cend, next)
+		}
 		off = next
 	}
 }
 
-func (c *checker) dockerLine(line, off, end, next int) {
+// dockerLine reads one line, and returns the run of lines after it that
+// continue its value, if it opens one.
+func (c *checker) dockerLine(line, off, end, next int) *valueRun {
 	data := c.data
 	s := off
 	if line == 1 && bytes.HasPrefix(data[off:end], utf8BOM) {
@@ -55,16 +66,16 @@ func (c *checker) dockerLine(line, off, end, next int) {
 		s += size
 	}
 	if s == end {
-		return
+		return nil
 	}
 	if data[s] == '#' {
 		c.maskComment(s, end)
-		return
+		return nil
 	}
 	eq := bytes.IndexByte(data[s:end], '=')
 	if eq < 0 {
 		c.dockerBare(line, off, s, end, next)
-		return
+		return nil
 	}
 	eq += s
 	name := string(data[s:eq])
@@ -76,10 +87,10 @@ func (c *checker) dockerLine(line, off, end, next int) {
 	case name == "":
 		c.errorf(CodeEmptyName, s, "put the variable's name before the =; if the line is part of the previous value, docker cannot read multi-line values",
 			"the line has no variable name before the =")
-		return
+		return nil
 	case strings.ContainsAny(name, " \t"):
 		c.nameSpace(name, s)
-		return
+		return nil
 	}
 	if looksLikeValue(name) {
 		c.src.MarkSecret(s, eq)
@@ -89,11 +100,17 @@ func (c *checker) dockerLine(line, off, end, next int) {
 		c.portable(name, s, false)
 	}
 	value := string(data[vs:ve])
-	c.dockerValue(value, vs)
+	run := c.findRun(value, next)
+	c.dockerValue(value, vs, run != nil)
 	c.add(Entry{Name: name, Value: value, Line: line}, place{start: off, nameEnd: eq, valStart: vs, valEnd: ve, end: next})
+	if run != nil {
+		c.startRun(run, name, s)
+		return run
+	}
 	if value == "" || (value[0] == '"' || value[0] == '\'') && !strings.HasSuffix(value[1:], value[:1]) {
 		c.openEnd = next
 	}
+	return nil
 }
 
 // continues reports whether a bare line at off holding name is more likely
@@ -108,7 +125,7 @@ func (c *checker) continues(off int, name string) bool {
 // refuses.
 func (c *checker) nameSpace(name string, at int) {
 	if rest, ok := cutExport(name); ok {
-		c.errorf(CodeExport, at, "remove \"export \": docker does not run the file through a shell; or read it with --dialect compose",
+		c.errorf(CodeExport, at, c.dialectHint(`remove "export "`, "remove \"export \": docker does not run the file through a shell; or read it with --dialect compose"),
 			"\"export %s\": docker takes the whole \"export ...\" as the name and refuses it", c.name(rest, at+len(name)-len(rest)))
 		return
 	}
@@ -157,7 +174,7 @@ func cutExport(name string) (string, bool) {
 func (c *checker) dockerBare(line, off, s, end, next int) {
 	name := string(c.data[s:end])
 	if rest, ok := cutExport(name); ok && isPortableName(rest) {
-		c.errorf(CodeExport, s, "remove \"export \": docker does not run the file through a shell",
+		c.errorf(CodeExport, s, c.dialectHint(`remove "export "`, "remove \"export \": docker does not run the file through a shell"),
 			"\"export %s\": docker takes the whole line as the name and refuses it", rest)
 		return
 	}
@@ -201,8 +218,10 @@ func (c *checker) portable(name string, at int, compose bool) {
 var dockerTemplate = regexp.MustCompile(`\$\{[A-Za-z_]`)
 
 // dockerValue warns about values that docker keeps literally but that were
-// probably written for a shell or for compose.
-func (c *checker) dockerValue(v string, vs int) {
+// probably written for a shell or for compose. A value that opens a
+// multi-line value (run) gets no warning for its opening quote: the run's
+// says what is wrong.
+func (c *checker) dockerValue(v string, vs int, run bool) {
 	if i := strings.IndexByte(v, '\r'); i >= 0 {
 		where := diag.Phrase("inside")
 		if strings.TrimRight(v, "\r") != v {
@@ -211,30 +230,69 @@ func (c *checker) dockerValue(v string, vs int) {
 		c.warnf(CodeCR, vs+i, "remove the carriage return: docker keeps it as part of the value (a stray CR, or a CR CR LF line end)",
 			"carriage return %s the value", where)
 	}
-	if len(v) >= 1 && (v[0] == '"' || v[0] == '\'') {
+	if len(v) >= 1 && (v[0] == '"' || v[0] == '\'') && !run {
 		q := v[:1]
 		how := diag.Phrase("an opening quote")
 		if len(v) >= 2 && strings.HasSuffix(v, q) {
 			how = "quotes"
 		}
-		c.warnf(CodeQuotes, vs, "remove the quotes: docker takes everything after the = literally; or read the file with --dialect compose",
+		c.warnf(CodeQuotes, vs, c.dialectHint("write the value bare", "remove the quotes: docker takes everything after the = literally; or read the file with --dialect compose"),
 			"the value is in %s that docker keeps as part of it", how)
 	}
 	if strings.TrimLeft(v, " \t") != v || strings.TrimRight(v, " \t") != v {
 		c.warnf(CodeSpaceInValue, vs, "remove the spaces or tabs around the value: docker keeps them",
 			"the value starts or ends with whitespace that docker keeps")
 	}
+	const commentHint = "docker has no inline comments: put the comment on its own line above"
 	if i := strings.Index(v, " #"); i >= 0 {
-		c.warnf(CodeInlineComment, vs+i, "docker has no inline comments: put the comment on its own line above",
+		c.warnf(CodeInlineComment, vs+i, commentHint,
 			"\" #\" after the value: docker keeps the comment as part of the value")
 	} else if i := strings.Index(v, "\t#"); i >= 0 {
-		c.warnf(CodeInlineComment, vs+i, "docker has no inline comments: put the comment on its own line above",
+		c.warnf(CodeInlineComment, vs+i, commentHint,
 			"\"\\t#\" after the value: docker keeps the comment as part of the value")
 	}
 	if loc := dockerTemplate.FindStringIndex(v); loc != nil {
-		c.warnf(CodeDollarDocker, vs+loc[0], "docker does not expand variables in env files: write the value itself, or read the file with --dialect compose",
+		c.warnf(CodeDollarDocker, vs+loc[0], c.dialectHint("write the value itself", "docker does not expand variables in env files: write the value itself, or read the file with --dialect compose"),
 			"${...} in the value: docker keeps it literally")
 	}
+}
+
+// composeHint is the hint of a docker-dialect finding about compose
+// syntax when compose's dialect reads the whole file without an error:
+// the file was written for compose, and is read as docker reads it. %s is
+// the fix for the finding.
+const composeHint = "compose would read this file, but Codeship reads encrypted env files as docker --env-file does " +
+	"(no quotes, no ${…}, no export): %s, or pass --dialect compose if only compose reads this file"
+
+// dialectHint returns the hint of a docker-dialect finding about what
+// compose would read differently: composeHint with fix when compose's
+// dialect reads the file without an error, else hint.
+func (c *checker) dialectHint(fix, hint string) string {
+	if c.composeReads() {
+		return fmt.Sprintf(composeHint, fix)
+	}
+	return hint
+}
+
+// composeReads reports whether the file is read in the docker dialect and
+// compose's dialect would read it without an error. It is worked out once,
+// when a finding first asks.
+func (c *checker) composeReads() bool {
+	if c.opts.Dialect != Docker {
+		return false
+	}
+	if c.composeOK == 0 {
+		k := newChecker("", c.data, Options{Dialect: Compose, Lookup: c.opts.Lookup})
+		k.run()
+		c.composeOK = 1
+		for _, d := range k.diags {
+			if d.Severity == diag.Error {
+				c.composeOK = -1
+				break
+			}
+		}
+	}
+	return c.composeOK > 0
 }
 
 // looksLikeValue reports whether a would-be name is more likely a secret

@@ -45,12 +45,12 @@ func ExampleValidate() {
 	// app.env:1:1: error EV008: "export DB_PASSWORD": docker takes the whole "export ..." as the name and refuses it
 	//     export DB_PASSWORD=****
 	//     ^
-	//   hint: remove "export ": docker does not run the file through a shell; or read it with --dialect compose
+	//   hint: compose would read this file, but Codeship reads encrypted env files as docker --env-file does (no quotes, no ${…}, no export): remove "export ", or pass --dialect compose if only compose reads this file
 	// app.env:2:11: warning EV009: the value is in quotes that docker keeps as part of it
 	//     export DB_PASSWORD=****
 	//     API_TOKEN=****
 	//               ^
-	//   hint: remove the quotes: docker takes everything after the = literally; or read the file with --dialect compose
+	//   hint: compose would read this file, but Codeship reads encrypted env files as docker --env-file does (no quotes, no ${…}, no export): write the value bare, or pass --dialect compose if only compose reads this file
 }
 
 func ExampleFile_Set() {

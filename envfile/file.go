@@ -62,6 +62,9 @@ type place struct {
 	valStart int // the raw value, quotes included
 	valEnd   int
 	end      int // just after the entry's last line, line end included
+	// hidden is set for a line of a multi-line value that docker reads as
+	// a variable of its own (see valueRun): its name is never shown.
+	hidden bool
 }
 
 // File is a parsed env file. It keeps the bytes it was parsed from, so that

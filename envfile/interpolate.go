@@ -24,8 +24,17 @@ func (e *templateError) Error() string { return fmt.Sprintf(e.format, e.args...)
 // found unset, for a warning.
 type expander struct {
 	lookup func(string) (string, bool)
-	unset  []string
-	depth  int // ${...} nesting, bounded so that a crafted value cannot take quadratic time
+	// outside is set when lookup has only the file's own variables: a
+	// name it does not have comes from the environment where compose
+	// runs, which validation does not see. It is then not unset but
+	// unknown: taken as empty, and ${NAME:?} of it is not an error.
+	outside bool
+	unset   []string // names lookup does not have, used bare or in ${NAME}
+	// required are the names lookup does not have in ${NAME:?} or
+	// ${NAME?}, when outside: compose stops unless its environment has
+	// them.
+	required []string
+	depth    int // ${...} nesting, bounded so that a crafted value cannot take quadratic time
 }
 
 // maxNesting is how deep ${A:-${B:-...}} defaults may nest.
@@ -80,14 +89,19 @@ func (x *expander) expand(s string) (string, error) {
 func (x *expander) get(name string) string {
 	v, ok := x.lookup(name)
 	if !ok {
-		for _, u := range x.unset {
-			if u == name {
-				return ""
-			}
-		}
-		x.unset = append(x.unset, name)
+		x.unset = appendNew(x.unset, name)
 	}
 	return v
+}
+
+// appendNew appends name to names unless it is there already.
+func appendNew(names []string, name string) []string {
+	for _, n := range names {
+		if n == name {
+			return names
+		}
+	}
+	return append(names, name)
 }
 
 // closingBrace returns the index of the } that closes the { at open.
@@ -150,7 +164,16 @@ func (x *expander) braced(in string) (string, error) {
 		}
 		return v, nil
 	case ":?", "?":
-		if !ok || op == ":?" && v == "" {
+		switch {
+		case !ok && x.outside:
+			// Not the file's: whether compose stops depends on the
+			// environment where it runs.
+			x.required = appendNew(x.required, name)
+			return "", nil
+		case x.outside && op == ":?" && v == "":
+			return "", &templateError{code: CodeRequired, format: "required variable %s is empty: this file sets it empty before this use, so compose stops here", args: []any{name},
+				hint: "give the variable a value where the file sets it, or drop the :? check"}
+		case !ok || op == ":?" && v == "":
 			how := "unset"
 			if op == ":?" {
 				how = "unset or empty"

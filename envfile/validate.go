@@ -20,8 +20,13 @@ type Options struct {
 	Decrypted bool
 	// KeyFingerprint names the key used to decrypt, for that diagnostic.
 	KeyFingerprint string
-	// Lookup is the environment: it resolves bare NAME lines and, in the
-	// compose dialect, ${VAR} references. Nil means an empty environment.
+	// Lookup is the environment the file is read in (shipseal exec's):
+	// it resolves bare NAME lines and, in the compose dialect, ${VAR}
+	// references. Nil means that the environment is not known: the file
+	// is validated for where it will be read (CI), not for this process.
+	// Bare NAME lines are then left out, and a ${VAR} the file does not
+	// define is taken as empty, with a warning that compose takes it from
+	// its environment; ${VAR:?msg} of one is a warning too, not an error.
 	Lookup func(string) (string, bool)
 }
 
@@ -40,8 +45,9 @@ func Validate(name string, data []byte, opts Options) (*File, *diag.Report) {
 }
 
 // Parse parses data in dialect d. It fails when Validate would report an
-// error; warnings are ignored. Bare NAME lines and compose ${VAR}
-// references see an empty environment.
+// error; warnings are ignored. It knows no environment (see
+// Options.Lookup): bare NAME lines are left out, and a compose ${VAR} that
+// the file does not define is empty.
 func Parse(data []byte, d Dialect) (*File, error) {
 	return parseFile(data, d, nil)
 }
@@ -105,8 +111,15 @@ type checker struct {
 	// (after NAME= with nothing, an unclosed quote, a stray value line).
 	openEnd int
 
-	counts    map[string]int // diagnostics emitted, by code
+	counts    map[string]int // warnings emitted, by code
 	summaries map[string]int // index in diags of each code's summary
+
+	// composeOK says whether compose's dialect reads the file without an
+	// error (composeReads): 0 not known yet, 1 yes, -1 no.
+	composeOK int
+	// runMisses counts the multi-line values whose end findRun did not
+	// find.
+	runMisses int
 }
 
 func newChecker(name string, data []byte, opts Options) *checker {
@@ -181,6 +194,7 @@ func (c *checker) run() {
 		c.warnf(CodeCRLF, i, hint, "the file has Windows (CRLF) line ends")
 	}
 	c.checkUTF8()
+	c.maskPEM()
 	switch c.opts.Dialect {
 	case Compose:
 		c.compose()
@@ -190,15 +204,20 @@ func (c *checker) run() {
 	c.duplicates()
 }
 
-// maxPerCode is how many diagnostics of one code a report shows: a
-// thousand-line file with the same mistake on every line gets a summary.
+// maxPerCode is how many warnings of one code a report shows: a
+// thousand-line file with the same likely mistake on every line gets a
+// summary. Errors are never cut: each is a reason the file is refused.
 const maxPerCode = 20
 
-// emit adds d to the report, unless maxPerCode diagnostics of its code are
-// there already: the next one becomes a summary that counts the rest and
-// is as severe as the worst of them. Each code is emitted in file order,
-// so the ones kept are the first.
+// emit adds d to the report. An error always goes in; a warning does
+// unless maxPerCode warnings of its code are there already: the next one
+// becomes a summary, at its own place, that counts it and the rest. Each
+// code is emitted in file order, so the ones kept are the first.
 func (c *checker) emit(d diag.Diagnostic) {
+	if d.Severity == diag.Error {
+		c.diags = append(c.diags, d)
+		return
+	}
 	if c.counts == nil {
 		c.counts = map[string]int{}
 		c.summaries = map[string]int{}
@@ -210,11 +229,6 @@ func (c *checker) emit(d diag.Diagnostic) {
 	case n == maxPerCode+1:
 		c.summaries[d.Code] = len(c.diags)
 		c.diags = append(c.diags, d)
-	default:
-		sum := &c.diags[c.summaries[d.Code]]
-		if d.Severity > sum.Severity {
-			sum.Severity = d.Severity
-		}
 	}
 }
 
@@ -223,8 +237,13 @@ func (c *checker) emit(d diag.Diagnostic) {
 func (c *checker) finish() {
 	for code, i := range c.summaries {
 		d := &c.diags[i]
-		sum := diag.Errorf(code, d.Pos, d.Hint, "%d more like this (%s), from here on, not shown", c.counts[code]-maxPerCode, diag.Phrase(code))
-		sum.Severity, sum.WrongKey = d.Severity, d.WrongKey
+		n := c.counts[code] - maxPerCode
+		what := diag.Phrase("warnings")
+		if n == 1 {
+			what = "warning"
+		}
+		sum := diag.Warnf(code, d.Pos, d.Hint, "%d more %s like this (%s), from here on, not shown", n, what, diag.Phrase(code))
+		sum.WrongKey = d.WrongKey
 		*d = sum
 	}
 	sort.SliceStable(c.diags, func(i, j int) bool {
@@ -288,6 +307,9 @@ func (c *checker) checkBytes(start, end int, what string) {
 func (c *checker) duplicates() {
 	seen := map[string]int{}
 	for i, e := range c.file.Entries {
+		if c.file.places[i].hidden {
+			continue // a line of a multi-line value: its "name" is a secret
+		}
 		if prev, ok := seen[e.Name]; ok {
 			c.warnf(CodeDuplicate, c.file.places[i].start, fmt.Sprintf("delete one of the two lines; if both are meant, line %d is dead", prev),
 				"duplicate %s: it shadows line %d, the last value wins", quoteName(e.Name), prev)
