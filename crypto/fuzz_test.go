@@ -137,14 +137,24 @@ func isDecryptError(err error) bool {
 }
 
 // keyError is every message ParseKey may give: none echoes the input.
-var keyError = regexp.MustCompile(`^invalid key: (the key is empty|the key is not base64( \(bad character or padding at byte \d+\))?|the key decodes to \d+ bytes, want 32|the key is UTF-16 text: save it as plain text \(ASCII or UTF-8\))$`)
+var keyError = regexp.MustCompile(`^invalid key: (the key is empty|the key decodes to \d+ bytes, want 32|` +
+	`the key is UTF-16 text( without a byte order mark)?: save it as plain text \(ASCII or UTF-8\)|` +
+	`the key is quoted: remove the quotes|the key looks like NAME=value from an env file: keep only the value|` +
+	`the key is URL-safe base64 \(- or _\): use standard base64 \(\+ and /\)|` +
+	`the key is not base64(: the = padding at the end is missing|` +
+	`: it has \d+ characters, want 44 \(cut short, or more than a key\?\)|` +
+	`: it has = padding before its end, at byte \d+ \(two keys, or a key and more text\?\)|` +
+	`: it contains (a space|a tab|a quote|a non-ASCII character|a control character|a character base64 does not use) at byte \d+|` +
+	`: it contains a URL-safe - or _ at byte \d+ \(standard base64 has \+ and / there\)|` +
+	` \(bad length or padding at byte \d+\))?)$`)
 
 // FuzzParseKey: ParseKey never panics; it accepts exactly the standard
 // base64 of 32 bytes with surrounding whitespace (and a UTF-8 byte order
 // mark before it), and its errors never
 // repeat the input.
 func FuzzParseKey(f *testing.F) {
-	for _, s := range []string{"", fuzzKey, fuzzKey + "\r\n", " \t" + fuzzKey, fuzzKey[:43], fuzzKey + "=", "not base64!", "\uFEFF" + fuzzKey + "\r\n", "\xff\xfe"} {
+	for _, s := range []string{"", fuzzKey, fuzzKey + "\r\n", " \t" + fuzzKey, fuzzKey[:43], fuzzKey + "=", "not base64!", "\uFEFF" + fuzzKey + "\r\n", "\xff\xfe",
+		`"` + fuzzKey + `"`, "KEY=" + fuzzKey, fuzzKey[:20] + " " + fuzzKey[20:], "a-b_", fuzzKey + fuzzKey, "K\x00E\x00Y\x00=\x00"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, text []byte) {
