@@ -48,7 +48,9 @@ func (h *Helper) key() (*crypto.Key, error) {
 	keys.NoFlag = true // docker runs the helper without flags
 	found, err := keys.Find()
 	if err != nil {
-		if errors.Is(err, projectkey.ErrNoKey) {
+		// The error about a key's text in $SHIPSEAL_KEY_PATH says itself
+		// where the key goes.
+		if errors.Is(err, projectkey.ErrNoKey) && !errors.Is(err, projectkey.ErrKeyNotPath) {
 			return nil, fmt.Errorf("%w; set $%s (a key file) or $%s (the base64 key) in the environment docker runs in",
 				err, projectkey.EnvKeyPath, projectkey.EnvKey)
 		}

@@ -471,6 +471,39 @@ func TestNoKeyMessage(t *testing.T) {
 	}
 }
 
+// The key's text in $SHIPSEAL_KEY_PATH (for $SHIPSEAL_KEY) is named by
+// its fingerprint, in every operation's error, never shown.
+func TestKeyInKeyPathVariable(t *testing.T) {
+	f := newFixture(t)
+	f.seal(`{"auths": {}}`, crypto.V2)
+	text := strings.TrimSpace(string(f.key.Encode()))
+	f.h.Keys = projectkey.Finder{Dir: t.TempDir(), LookupEnv: func(name string) (string, bool) {
+		if name == projectkey.EnvKeyPath {
+			return text, true
+		}
+		return "", false
+	}}
+	_, listErr := f.h.List()
+	_, _, getErr := f.h.Get("registry.example.com")
+	storeErr := f.h.Add(&credentials.Credentials{ServerURL: "registry.example.com", Username: "u", Secret: "p"})
+	eraseErr := f.h.Delete("registry.example.com")
+	for op, err := range map[string]error{"list": listErr, "get": getErr, "store": storeErr, "erase": eraseErr} {
+		if !errors.Is(err, projectkey.ErrKeyNotPath) {
+			t.Fatalf("%s: %v, want the error about a key in $SHIPSEAL_KEY_PATH", op, err)
+		}
+		want := "$SHIPSEAL_KEY_PATH holds a key (key " + f.key.Fingerprint() + "), not a path: " +
+			"set $SHIPSEAL_KEY to the key instead, or $SHIPSEAL_KEY_PATH to its file's path"
+		if !strings.HasSuffix(err.Error(), want) {
+			t.Errorf("%s: %q does not end with %q", op, err, want)
+		}
+		for i := 0; i+8 <= len(text); i++ {
+			if strings.Contains(err.Error(), text[i:i+8]) {
+				t.Fatalf("%s: the error shows the key: %q", op, err)
+			}
+		}
+	}
+}
+
 func TestConcurrentStoresAreAllKept(t *testing.T) {
 	f := newFixture(t)
 	const n = 12

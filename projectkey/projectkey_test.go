@@ -3,6 +3,7 @@ package projectkey_test
 import (
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,16 @@ import (
 	"github.com/shipseal/shipseal/projectkey"
 	"github.com/stretchr/testify/require"
 )
+
+// randomKey is a key with random-looking text, the same for each seed.
+func randomKey(t *testing.T, seed byte) *crypto.Key {
+	t.Helper()
+	var s [32]byte
+	s[0] = seed
+	k, err := crypto.GenerateKey(rand.NewChaCha8(s))
+	require.NoError(t, err)
+	return k
+}
 
 // keys are five distinct keys, one per place a key can come from.
 type keys struct {
@@ -242,6 +253,9 @@ func TestEnvironmentDefault(t *testing.T) {
 // file holds the same key. No warning ever shows a key's text.
 func TestBothVariables(t *testing.T) {
 	sub, k, files := project(t)
+	// Keys with random-looking text, as real ones are.
+	k.env, k.envPath = randomKey(t, 2), randomKey(t, 3)
+	require.NoError(t, os.WriteFile(files["envPath"], k.envPath.Encode(), 0o600))
 	text := strings.TrimSpace(string(k.env.Encode()))
 	same := filepath.Join(t.TempDir(), "same.aes")
 	require.NoError(t, os.WriteFile(same, k.env.Encode(), 0o600))
@@ -257,6 +271,13 @@ func TestBothVariables(t *testing.T) {
 		{"another key", files["envPath"], []string{"to different keys: using key " + k.env.Fingerprint() + " from $SHIPSEAL_KEY, not key " + k.envPath.Fingerprint() + " from " + files["envPath"]}},
 		{"a malformed key", bad, []string{"both set: using key " + k.env.Fingerprint() + " from $SHIPSEAL_KEY; $SHIPSEAL_KEY_PATH names " + bad + ", which holds no usable key (invalid key: the key decodes to 16 bytes, want 32)"}},
 		{"a missing file", missing, []string{"both set: using key " + k.env.Fingerprint() + " from $SHIPSEAL_KEY; $SHIPSEAL_KEY_PATH names " + missing + ", which does not exist"}},
+		// The key's text in both (SHIPSEAL_KEY_PATH=<key>, a slip).
+		{"the same key's text", text, []string{"both set: using key " + k.env.Fingerprint() + " from $SHIPSEAL_KEY; $SHIPSEAL_KEY_PATH holds that key's text, not a path: unset $SHIPSEAL_KEY_PATH"}},
+		{"another key's text", strings.TrimSpace(string(k.envPath.Encode())), []string{"both set: using key " + k.env.Fingerprint() + " from $SHIPSEAL_KEY; $SHIPSEAL_KEY_PATH holds another key (key " +
+			k.envPath.Fingerprint() + "), not a path: unset the one you do not mean"}},
+		{"a path with a key's text", "/tmp/" + text, []string{"both set: using key " + k.env.Fingerprint() + " from $SHIPSEAL_KEY; $SHIPSEAL_KEY_PATH has the text of key " +
+			k.env.Fingerprint() + " in it, and names no file"}},
+		{"a broken key's text", strings.TrimSuffix(text, "="), []string{"both set: using key " + k.env.Fingerprint() + " from $SHIPSEAL_KEY; $SHIPSEAL_KEY_PATH names no file, and looks like a key's text (not shown)"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var warned warnings
@@ -270,7 +291,8 @@ func TestBothVariables(t *testing.T) {
 			require.Len(t, warned, len(c.want))
 			for i, w := range c.want {
 				require.Contains(t, warned[i], w)
-				require.NotContains(t, warned[i], text[:8])
+				requireNoKeyText(t, warned[i], text)
+				requireNoKeyText(t, warned[i], string(k.envPath.Encode()))
 				require.NotContains(t, warned[i], "c2hvcnRr")
 			}
 		})
@@ -380,4 +402,112 @@ func TestGetenv(t *testing.T) {
 	// LookupEnv wins over Getenv.
 	_, err = projectkey.Finder{Getenv: getenv, LookupEnv: env(vars), Dir: sub}.Find()
 	require.ErrorIs(t, err, projectkey.ErrEmptyEnv)
+}
+
+// requireNoKeyText fails if msg holds 8 characters in a row of text, the
+// key's text or a broken one.
+func requireNoKeyText(t *testing.T, msg, text string) {
+	t.Helper()
+	for i := 0; i+8 <= len(text); i++ {
+		require.NotContains(t, msg, text[i:i+8], "the message shows the key")
+	}
+}
+
+// TestKeyAsPath: a key's text given where its file's path goes, by the
+// flag or $SHIPSEAL_KEY_PATH, is an error that names the key by its
+// fingerprint, says where a key goes, and never shows the text; so is text
+// that contains a key, or reads like a broken one.
+func TestKeyAsPath(t *testing.T) {
+	sub, _, _ := project(t) // a good ./codeship.aes must not be used instead
+	key := randomKey(t, 1)
+	text := strings.TrimSpace(string(key.Encode()))
+	fp := key.Fingerprint()
+	const (
+		flagAdvice  = ": pass the key in $SHIPSEAL_KEY, or its file's path here"
+		envAdvice   = ": set $SHIPSEAL_KEY to the key instead, or $SHIPSEAL_KEY_PATH to its file's path"
+		otherAdvice = ": give the path of a file that holds the key"
+	)
+	for _, c := range []struct {
+		name, value, msg string
+	}{
+		{"the key", text, "holds a key (key " + fp + "), not a path"},
+		{"the key and a newline", text + "\n", "holds a key (key " + fp + "), not a path"},
+		{"the key, quoted", `"` + text + `"`, "holds a key (key " + fp + "), not a path"},
+		{"the key, URL-safe", strings.NewReplacer("+", "-", "/", "_").Replace(text), "holds a key (key " + fp + "), not a path"},
+		{"a path with the key", "/tmp/" + text, "has the text of key " + fp + " in it, and names no file"},
+		{"the key as a file name", text + ".aes", "has the text of key " + fp + " in it, and names no file"},
+		{"the key without its padding", strings.TrimSuffix(text, "="),
+			"names no file, and looks like a key's text (not shown; as a key it is invalid: the key is not base64: the = padding at the end is missing)"},
+		{"the key with a space", text[:20] + " " + text[21:],
+			"names no file, and looks like a key's text (not shown; as a key it is invalid: the key is not base64: it contains a space at byte 21)"},
+		{"the key cut short", text[:36],
+			"names no file, and looks like a key's text (not shown; as a key it is invalid: the key decodes to 27 bytes, want 32)"},
+		{"a path with a broken key", "/run/" + text[:30] + "." + text[31:],
+			"names no file, and looks like a key's text (not shown; as a key it is invalid: the key is not base64: it contains a character base64 does not use at byte 36)"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for _, f := range []struct {
+				source, advice string
+				finder         projectkey.Finder
+			}{
+				{"--key-path", flagAdvice, projectkey.Finder{Path: c.value, LookupEnv: env(nil)}},
+				{"--new-key-path", otherAdvice, projectkey.Finder{Path: c.value, Flag: "--new-key-path", LookupEnv: env(nil)}},
+				{"$SHIPSEAL_KEY_PATH", envAdvice, projectkey.Finder{LookupEnv: env(map[string]string{projectkey.EnvKeyPath: c.value})}},
+				{"$SHIPSEAL_KEY_PATH", envAdvice, projectkey.Finder{NoFlag: true, LookupEnv: env(map[string]string{projectkey.EnvKeyPath: c.value})}},
+			} {
+				f.finder.Dir = sub
+				found, err := f.finder.Find()
+				require.Nil(t, found)
+				require.ErrorIs(t, err, projectkey.ErrKeyNotPath)
+				require.ErrorIs(t, err, projectkey.ErrNoKey, "a missing key, as far as callers are concerned (exit 3)")
+				require.EqualError(t, err, f.source+" "+c.msg+f.advice)
+				requireNoKeyText(t, err.Error(), c.value)
+			}
+		})
+	}
+}
+
+// TestMaskedPathThatExists: a file whose path holds a key's text, or looks
+// like one, is read, and named without its path.
+func TestMaskedPathThatExists(t *testing.T) {
+	k := randomKey(t, 4)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	named := "Xb9sWPCe2QTSYnK9lLN7qTaQGfHPtsqUnsEZpbM80W4" // reads like a key (no padding)
+	require.NoError(t, os.WriteFile(named, k.Encode(), 0o600))
+	f, err := projectkey.Finder{Path: named, LookupEnv: env(nil)}.Find()
+	require.NoError(t, err)
+	require.True(t, k.Equal(f.Key))
+	require.Equal(t, "--key-path (text that looks like a key's, not shown)", f.Origin)
+	require.Equal(t, named, f.Path, "Path is for reading the file")
+
+	// One that cannot be read says so, without its path.
+	require.NoError(t, os.Remove(named))
+	require.NoError(t, os.Mkdir(named, 0o700))
+	_, err = projectkey.Finder{LookupEnv: env(map[string]string{projectkey.EnvKeyPath: named})}.Find()
+	require.ErrorIs(t, err, projectkey.ErrUnreadable)
+	require.EqualError(t, err, "$SHIPSEAL_KEY_PATH (text that looks like a key's, not shown): cannot read the key: is a directory")
+
+	// A key's own text as a file name (a key without a /).
+	for seed := byte(5); strings.Contains(string(k.Encode()), "/"); seed++ {
+		k = randomKey(t, seed)
+	}
+	text := strings.TrimSpace(string(k.Encode()))
+	require.NoError(t, os.WriteFile(text, k.Encode(), 0o600))
+	f, err = projectkey.Finder{Path: text, LookupEnv: env(nil)}.Find()
+	require.NoError(t, err)
+	require.Equal(t, "--key-path (the text of key "+k.Fingerprint()+", not shown)", f.Origin)
+}
+
+// TestOrdinaryPathsInMessages: paths that hold no key are shown as given.
+func TestOrdinaryPathsInMessages(t *testing.T) {
+	for _, p := range []string{
+		"/home/runner/work/shipseal/shipseal/codeship.aes",
+		"/Users/JaneDoe/Documents/Projects/MyApp2024/codeship.aes",
+		"/builds/MyGroup/MySubGroup/MyProject.tmp/SHIPSEAL_KEY_PATH",
+	} {
+		_, err := projectkey.Finder{Path: p, LookupEnv: env(nil)}.Find()
+		require.EqualError(t, err, "no key found: --key-path "+p+" does not exist")
+		require.NotErrorIs(t, err, projectkey.ErrKeyNotPath)
+	}
 }

@@ -131,6 +131,9 @@ func defaultHint(err error) string {
 			"give this build the secret, or unset the variable to use a key file"
 	case errors.Is(err, projectkey.ErrUnreadable):
 		return "make the key file a regular file readable by the user shipseal runs as"
+	case errors.Is(err, projectkey.ErrKeyNotPath):
+		return "$SHIPSEAL_KEY holds the key's base64 text, --key-path and $SHIPSEAL_KEY_PATH the path of a file that holds it " +
+			"(in a Codeship encrypted_env_file: SHIPSEAL_KEY=…)"
 	case errors.Is(err, projectkey.ErrNoKey):
 		return "download the project's AES key from Codeship (Project Settings → General → AES Key) into codeship.aes, " +
 			"or point to it with --key-path or $SHIPSEAL_KEY_PATH; for a new project, create one with `shipseal keygen`"

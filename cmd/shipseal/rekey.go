@@ -125,7 +125,7 @@ func runRekey(ctx context.Context, s *streams, opts *rekeyOptions, args []string
 		return fmt.Errorf("the old key: %w", err)
 	}
 	nk, err := projectkey.Finder{Path: opts.newKeyPath, Flag: "--new-key-path"}.Find()
-	if errors.Is(err, projectkey.ErrNoKey) {
+	if errors.Is(err, projectkey.ErrNoKey) && !errors.Is(err, projectkey.ErrKeyNotPath) {
 		return withHint(fmt.Errorf("the new key: %w", err), "create the new key with `shipseal keygen -o %s`", shellquote.Quote(opts.newKeyPath))
 	}
 	if err != nil {
