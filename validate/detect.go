@@ -50,25 +50,43 @@ func DialectFromName(name string) envfile.Dialect {
 	return envfile.Docker
 }
 
-// DetectKind says what plaintext data holds: by content first (a JSON
-// document is a dockercfg, whatever its name), then by name.
+// DetectKind says what plaintext data holds. A file whose name says
+// dockercfg (KindFromName) is one. Otherwise its content decides first:
+// docker's shape (dockercfg.Shaped) makes a dockercfg, whatever the name,
+// and so does a *.json file that names docker's fields but is not JSON (a
+// comment line first): its parse error says why docker cannot read it.
+// Other JSON is another program's file (a package.json, a service-account
+// key), not a dockercfg, unless its name says env file; then the name,
+// then an env file's shape.
 func DetectKind(name string, data []byte) Kind {
 	byName := KindFromName(name)
-	if byName != Env && looksLikeJSON(data) {
-		// The first byte decides: whatever dockercfg.Detect says, a
-		// JSON object not named as an env file is read as a dockercfg,
-		// and Detect would read all of a large file to say it.
-		return Dockercfg
-	}
 	switch {
-	case dockercfg.Detect(data):
+	case byName == Dockercfg, dockercfg.Shaped(data), commentedDockercfg(name, data):
 		return Dockercfg
 	case byName != Auto:
 		return byName
+	case looksLikeJSON(data):
+		return Unknown
 	case envfile.Detect(data):
 		return Env
 	}
 	return Unknown
+}
+
+// commentedDockercfg is true for a file named *.json that does not start
+// as JSON does but names docker's fields near its start, such as
+// "// prod creds" above a config.json's object.
+func commentedDockercfg(name string, data []byte) bool {
+	if !strings.EqualFold(filepath.Ext(name), ".json") || looksLikeJSON(data) {
+		return false
+	}
+	head := data[:min(len(data), 4096)]
+	for _, k := range []string{`"auths"`, `"credsStore"`, `"credHelpers"`, `"auth"`} {
+		if bytes.Contains(head, []byte(k)) {
+			return true
+		}
+	}
+	return false
 }
 
 func looksLikeJSON(data []byte) bool {

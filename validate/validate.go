@@ -67,9 +67,8 @@ type Options struct {
 	// a note (validate needs the key, check does not).
 	NoKeyIsError bool
 	// Explicit is for files named to be validated (shipseal validate), not
-	// met among others: a file of no known kind is then a dockercfg when
-	// its name ends in .json, and with Strict it is an error (EN006), not
-	// a note.
+	// met among others: with Strict, a file of no known kind is then an
+	// error (EN006), not a note.
 	Explicit bool
 }
 
@@ -179,11 +178,6 @@ func Plain(name string, data []byte, opts Options, key *crypto.Key) *diag.Report
 	kind := opts.Kind
 	if kind == Auto {
 		kind = DetectKind(name, data)
-		if kind == Unknown && opts.Explicit && strings.EqualFold(filepath.Ext(name), ".json") {
-			// Named *.json and given to be checked, it is meant as a
-			// dockercfg: its parse error says why it is none.
-			kind = Dockercfg
-		}
 	}
 	fp := ""
 	if key != nil {
@@ -205,10 +199,17 @@ func Plain(name string, data []byte, opts Options, key *crypto.Key) *diag.Report
 	default:
 		r = &diag.Report{File: name, Kind: string(Unknown)}
 		if key != nil {
-			if err := textCheck(data); err != nil {
+			// A v1 file has no checksum: content that is not text is
+			// binary content or a wrong key's noise, told apart by its
+			// shape (crypto.NotTextError.Binary) when they can be.
+			var nt *crypto.NotTextError
+			if err := textCheck(data); errors.As(err, &nt) && !nt.Binary() {
 				r.Add(diag.Diagnostic{Code: CodeNotText, Severity: diag.Error, WrongKey: true,
-					Message: fmt.Sprintf("decrypted data is not text: the key is probably wrong (key %s)", fp),
-					Hint:    "check that this is the project's key; if the file is binary, decrypt it with --binary instead"})
+					Message: fmt.Sprintf("decrypted data is not text: a binary file or the wrong key (key %s)", fp),
+					Hint: "a v1 file has no checksum, so shipseal cannot tell which: check that this is the project's key; " +
+						"a binary file has nothing to validate (decrypt it with --binary)"})
+			} else if nt != nil {
+				unknownContent(r, "decrypted content is a binary file, neither a dockercfg nor an env file", opts)
 			} else {
 				unknownContent(r, "decrypted content is neither a dockercfg nor an env file", opts)
 			}

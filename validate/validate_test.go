@@ -155,13 +155,27 @@ func TestDetectKind(t *testing.T) {
 	require.Equal(t, validate.Env, validate.DetectKind("settings", []byte("DB_HOST=db\nDB_PORT=5432\n")))
 	require.Equal(t, validate.Env, validate.DetectKind(".env", []byte("")))
 	require.Equal(t, validate.Unknown, validate.DetectKind("blob", []byte{0, 1, 2, 0xff}))
-	// JSON that is no dockercfg is one all the same, unless its name
-	// says env file; broken JSON too.
-	for name, want := range map[string]validate.Kind{"app.env": validate.Env, "x.json": validate.Dockercfg, "blob": validate.Dockercfg, "dockercfg": validate.Dockercfg} {
-		for _, data := range []string{`{"name": "app", "version": 2}`, "\xef\xbb\xbf \n{\"a\": ", `{}`} {
+	// JSON without docker's shape is another program's file, not a
+	// dockercfg, unless its name says which it is; broken JSON too.
+	for name, want := range map[string]validate.Kind{"app.env": validate.Env, "x.json": validate.Unknown, "blob": validate.Unknown,
+		"dockercfg": validate.Dockercfg, "prod.dockercfg.json": validate.Dockercfg, "ci/.DockerCfg": validate.Dockercfg, "Config.json": validate.Dockercfg} {
+		for _, data := range []string{`{"name": "app", "version": 2}`, "\xef\xbb\xbf \n{\"a\": ", `{}`,
+			`{"type": "service_account", "project_id": "p", "private_key": "****", "auth_uri": "https://accounts.google.com/o/oauth2/auth"}`} {
 			require.Equal(t, want, validate.DetectKind(name, []byte(data)), "%s holding %q", name, data)
 		}
 	}
+	// Docker's shape makes a dockercfg whatever the name, broken or not;
+	// so does a *.json file that names docker's fields after a comment.
+	for name, data := range map[string]string{
+		"creds.json":    `{"credsStore": "desktop"}`,
+		"backup":        `{"quay.io": {"auth": "dTpw", "email": "a@b.c"}}`,
+		"registry.json": "// prod creds\n{\"auths\": {}}",
+		"broken.json":   `{"auths": {"r.io": {"auth": "dTpw",}}}`,
+	} {
+		require.Equal(t, validate.Dockercfg, validate.DetectKind(name, []byte(data)), "%s holding %q", name, data)
+	}
+	require.Equal(t, validate.Unknown, validate.DetectKind("notes.txt", []byte("// prod creds\n{\"auths\": {}}")),
+		"a comment first is a dockercfg's only when the name says JSON")
 	utf16 := []byte{0xff, 0xfe}
 	for _, c := range `{"auths": {}}` {
 		utf16 = append(utf16, byte(c), 0)
@@ -388,11 +402,13 @@ func TestFileKindOverride(t *testing.T) {
 }
 
 // TestExplicitFiles checks what a file named to be validated gets when its
-// kind cannot be told from its content: a *.json file is a dockercfg,
-// others are skipped, or with Strict an error; never "valid".
+// kind cannot be told from its name: a *.json file is a dockercfg when it
+// names docker's fields, even behind a comment; another program's JSON and
+// other files are skipped, or with Strict an error; never "valid".
 func TestExplicitFiles(t *testing.T) {
 	k := key(t, 7)
 	commented := []byte("// prod creds\n{\"auths\":{\"r.io\":{\"auth\":\"dXNlcjpzM2NyM3Rz\"}}}")
+	gcp := []byte(`{"type": "service_account", "private_key": "dXNlcjpzM2NyM3Rz", "client_email": "ci@p.iam.gserviceaccount.com"}`)
 	explicit := validate.Options{Explicit: true, Key: keyFunc(k)}
 	for _, c := range []struct {
 		name  string
@@ -403,15 +419,20 @@ func TestExplicitFiles(t *testing.T) {
 	}{
 		{"registry.json", commented, explicit, validate.Dockercfg, []string{"DC001"}},
 		{"registry.json.encrypted", encrypt(t, k, crypto.V2, commented), explicit, validate.Dockercfg, []string{"DC001"}},
-		{"empty.json", nil, explicit, validate.Dockercfg, []string{"DC004"}},
 		{"Config.JSON", []byte("  \n"), explicit, validate.Dockercfg, []string{"DC004"}},
+		{"empty.json", nil, explicit, validate.Unknown, nil},
+		{"gcloud-service-key.json", gcp, explicit, validate.Unknown, nil},
+		{"gcloud-service-key.json.encrypted", encrypt(t, k, crypto.V2, gcp), explicit, validate.Unknown, nil},
+		{"gcloud-service-key.json", gcp, validate.Options{Explicit: true, Kind: validate.Dockercfg}, validate.Dockercfg, []string{"DC010"}},
 		{"empty.env", nil, explicit, validate.Env, nil},
 		{"blob", nil, explicit, validate.Unknown, nil},
 		{"notes.txt", []byte("\x00\x01"), explicit, validate.Unknown, nil},
 		{"blob", nil, validate.Options{Explicit: true, Strict: true}, validate.Unknown, []string{validate.CodeUnknownContent}},
-		// Met among other files (check, encrypt), a *.json is not
-		// presumed a dockercfg, and strict or not, it is not an error.
-		{"registry.json", commented, validate.Options{}, validate.Unknown, nil},
+		{"package.json", []byte(`{"name": "app"}`), validate.Options{Explicit: true, Strict: true}, validate.Unknown, []string{validate.CodeUnknownContent}},
+		// Met among other files (check, encrypt), strict or not, a file
+		// of no known kind is not an error.
+		{"registry.json", commented, validate.Options{}, validate.Dockercfg, []string{"DC001"}},
+		{"gcloud-service-key.json", gcp, validate.Options{Strict: true}, validate.Unknown, nil},
 		{"blob", nil, validate.Options{Strict: true}, validate.Unknown, nil},
 	} {
 		r, err := validate.File(c.name, c.data, c.opts)

@@ -132,13 +132,14 @@ func runEncrypt(ctx context.Context, s *streams, opts *encryptOptions, args []st
 	}
 	defer out.Abort()
 	wopts := crypto.WriteOptions{Version: version}
+	probe := newTextProbe(version)
 	if src != nil {
 		psrc, done := withProgressSeeker(s, src, "encrypt")
-		err = crypto.Encrypt(out, interruptibleSeeker(ctx, psrc), found.Key, wopts)
+		err = crypto.Encrypt(out, interruptibleSeeker(ctx, probe.seeker(psrc)), found.Key, wopts)
 		done()
 	} else {
 		pin, done := withProgress(s, in, streamSize(s, file), "encrypt")
-		err = encryptStream(out, interruptible(ctx, pin), found.Key, wopts)
+		err = encryptStream(out, interruptible(ctx, probe.reader(pin)), found.Key, wopts)
 		done()
 	}
 	if guard != nil && guard.err != nil {
@@ -158,6 +159,7 @@ func runEncrypt(ctx context.Context, s *streams, opts *encryptOptions, args []st
 	if outName != stdio {
 		infof(s.err, "encrypted %s to %s (%v, %v)", displayName(inName), outName, version, found.Key)
 	}
+	probe.note(s, inName, outName)
 	return nil
 }
 
@@ -323,6 +325,9 @@ func (g encryptGate) check(s *streams, data []byte) error {
 	}
 	r := validate.Plain(displayName(name), data, g.opts, nil)
 	if r.Kind == string(validate.Unknown) {
+		// jet seals any file: one line says that this one was not
+		// checked (another program's JSON, a certificate, an archive).
+		infof(s.err, "%s not validated: neither a dockercfg nor an env file", displayName(name))
 		return nil
 	}
 	if !r.Valid() {

@@ -23,7 +23,7 @@ type validateOptions struct {
 func newValidateCommand(s *streams) *cobra.Command {
 	opts := &validateOptions{}
 	cmd := &cobra.Command{
-		Use:   "validate FILE...",
+		Use:   "validate FILE|DIR...",
 		Short: "Check dockercfg and env files, plain or encrypted",
 		Long: `Validate dockercfg and env files. An encrypted file is decrypted in memory,
 never on disk; if it does not decrypt to valid content, validate says whether
@@ -32,22 +32,30 @@ Secrets are never printed.
 
 Each FILE gets its verdict on standard output, in order: its diagnostics,
 "FILE: ok (KIND)" when it is valid, or "FILE: skipped: ..." when it is
-neither a dockercfg nor an env file (--type says which; with --strict, or
-named *.json, such a file is an error). A file that cannot be read is that
-file's error (EN007), and the other files are still checked. A file named
-*.encrypted, *.enc or *.aes that holds plaintext, or nothing, is an error
-(EN001): Codeship cannot decrypt it. --format json is described in
-docs/cli.md.
+neither a dockercfg nor an env file (--type says which; with --strict,
+such a file is an error). A JSON file is a dockercfg when its name says so
+(*dockercfg*, config.json) or it has docker's fields; another program's
+JSON is skipped. A file that cannot be read is that file's error (EN007),
+and the other files are still checked. A file named *.encrypted, *.enc or
+*.aes that holds plaintext, or nothing, is an error (EN001): Codeship
+cannot decrypt it. --format json is described in docs/cli.md.
+
+A directory is walked: the dockercfg, env and encrypted files in it, by
+their names, are validated, other files skipped silently; version control
+directories are skipped and links to directories not followed. A key file
+such as codeship.aes met there, or among several FILEs (validate *), is a
+warning; named alone, it is a usage error.
 
 Exit codes: 0 valid, 5 invalid content, 4 cannot decrypt (wrong key,
 corrupt, not encrypted), 1 a FILE cannot be read, 2 usage (also a key
-file such as codeship.aes given as FILE), 3 key missing or malformed.
-When files fail differently, the code is the first of 2, 1, 4, 5 that one
-of them has.`,
+file such as codeship.aes given alone as FILE), 3 key missing or
+malformed. When files fail differently, the code is the first of 2, 1, 4,
+5 that one of them has.`,
 		Example: `  # before "jet encrypt", or after Codeship said "Failed to parse dockercfg"
   shipseal validate dockercfg.encrypted
   shipseal validate .env app.env   # .env as compose reads it, app.env as docker run --env-file
-  shipseal validate --format json docker/config.json`,
+  shipseal validate --format json docker/config.json
+  shipseal validate .              # every dockercfg, env and encrypted file in the project`,
 		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error { return runValidate(s, opts, args) },
 	}
@@ -78,13 +86,40 @@ func runValidate(s *streams, opts *validateOptions, args []string) error {
 	vopts.Explicit = true
 	reports := make([]*diag.Report, 0, len(args))
 	code := exitOK
+	add := func(r *diag.Report) {
+		if r != nil {
+			reports = append(reports, r)
+			code = worseExit(code, reportExit(r))
+		}
+	}
+	// A key file named alone is a usage error; met among several FILEs
+	// (validate *) or in a directory, it is a warning.
+	met := len(args) > 1
 	for _, name := range args {
-		r, err := validateFile(s, name, vopts)
+		if isDir(name) {
+			err := validate.Walk(name, func(path string, err error) error {
+				if err != nil {
+					add(validate.Unreadable(path, err))
+					return nil
+				}
+				r, err := validateFile(s, path, vopts, fileMet)
+				add(r)
+				return err
+			})
+			if err != nil {
+				return err // the key: no file can be checked without it
+			}
+			continue
+		}
+		how := fileNamed
+		if met {
+			how = fileAmong
+		}
+		r, err := validateFile(s, name, vopts, how)
 		if err != nil {
 			return err // the key: no file can be checked without it
 		}
-		reports = append(reports, r)
-		code = worseExit(code, reportExit(r))
+		add(r)
 	}
 	if opts.flags.json() {
 		if err := opts.flags.write(s.out, reports); err != nil {
@@ -106,10 +141,31 @@ func runValidate(s *streams, opts *validateOptions, args []string) error {
 // keyFileHint is what to do instead of validating the key file.
 const keyFileHint = "validate the files encrypted with it (such as dockercfg.encrypted); shipseal finds the key by itself, or takes it with --key-path"
 
+// How a file came to be validated: named alone, named among other FILEs
+// (validate *), or met in a directory that validate walks.
+const (
+	fileNamed = iota
+	fileAmong
+	fileMet
+)
+
+// isDir reports whether the FILE name is a directory (or a link to one).
+func isDir(name string) bool {
+	if name == stdio {
+		return false
+	}
+	st, err := os.Stat(name)
+	return err == nil && st.IsDir()
+}
+
 // validateFile reads and validates one FILE: a file that cannot be read,
-// or is a key file, has a report that says so. The error is the project
-// key's (missing, malformed), which no file can be checked without.
-func validateFile(s *streams, name string, vopts validate.Options) (*diag.Report, error) {
+// or is a key file, has a report that says so. A key file named alone is
+// an error (EN008, exit 2: the wrong file was named); one named among
+// others or met in a directory is a warning. A file met in a directory
+// that turns out to be another program's (validate.Foreign) has no
+// report. The error is the project key's (missing, malformed), which no
+// file can be checked without.
+func validateFile(s *streams, name string, vopts validate.Options, how int) (*diag.Report, error) {
 	shown := displayName(name)
 	var data []byte
 	var err error
@@ -121,12 +177,32 @@ func validateFile(s *streams, name string, vopts validate.Options) (*diag.Report
 	if err != nil {
 		return validate.Unreadable(shown, err), nil
 	}
+	if how == fileMet && validate.Foreign(name, data) {
+		return nil, nil
+	}
 	r, err := validate.File(shown, data, vopts)
 	var kf *validate.KeyFileError
 	if errors.As(err, &kf) {
+		if how != fileNamed {
+			return keyWarning(kf), nil
+		}
 		return kf.Report(keyFileHint), nil
 	}
 	return r, err
+}
+
+// keyWarning is the report on a key file met among other files: in a
+// walked directory, or among the FILEs of a glob in a Codeship project's
+// root, where codeship.aes belongs (git-ignored). Nothing in it is
+// validated; it is a warning, not an error, even with --strict.
+func keyWarning(kf *validate.KeyFileError) *diag.Report {
+	what := "an AES key"
+	if kf.Project {
+		what = "the project key"
+	}
+	r := &diag.Report{File: kf.Name, Kind: "key"}
+	r.Add(diag.Warnf(validate.CodeKeyFile, diag.Position{}, "", "skipped: this is %s; keep it out of the repository", diag.Phrase(what)))
+	return r
 }
 
 // reportExit is the exit code one file's report calls for.
@@ -175,6 +251,8 @@ func writeVerdict(w io.Writer, r *diag.Report, quiet bool) error {
 			}
 			_, err = fmt.Fprintf(w, "%s: skipped: %s (use --type to say which)\n", r.File, what)
 		}
+	case r.Kind == "key":
+		err = diag.WriteText(w, []*diag.Report{r}) // a key file met among others: no "ok"
 	case r.Valid():
 		if err = diag.WriteText(w, []*diag.Report{r}); err == nil && !quiet {
 			_, err = fmt.Fprintf(w, "%s: ok (%s%s)\n", r.File, r.Kind, encryptedNote(r))
