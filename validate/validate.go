@@ -70,6 +70,11 @@ type Options struct {
 	// met among others: with Strict, a file of no known kind is then an
 	// error (EN006), not a note.
 	Explicit bool
+	// Path is the file the data was read from, as a command would name
+	// it, for the commands that hints suggest (dockercfg's DC016); empty
+	// for standard input. File leaves it out for an encrypted file's
+	// content.
+	Path string
 }
 
 // Codes of the findings about the encrypted envelope itself.
@@ -133,6 +138,7 @@ func File(name string, data []byte, opts Options) (*diag.Report, error) {
 		// By the file's own name: the name Plain gets has lost a suffix.
 		opts.Dialect, opts.AutoDialect = DialectFromName(name), false
 	}
+	opts.Path = "" // the content is in no file of its own
 	inner := Plain(strings.TrimSuffix(name, filepath.Ext(name)), plain, opts, unverified)
 	inner.File, inner.Encrypted, inner.Version = name, true, int(version)
 	return inner, nil
@@ -189,7 +195,7 @@ func Plain(name string, data []byte, opts Options, key *crypto.Key) *diag.Report
 	var r *diag.Report
 	switch kind {
 	case Dockercfg:
-		_, r = dockercfg.Validate(name, data, dockercfg.Options{Decrypted: key != nil, KeyFingerprint: fp})
+		_, r = dockercfg.Validate(name, data, dockercfg.Options{Decrypted: key != nil, KeyFingerprint: fp, Path: opts.Path})
 	case Env:
 		var f *envfile.File
 		f, r = envfile.Validate(name, data, envfile.Options{Dialect: opts.Dialect, Decrypted: key != nil, KeyFingerprint: fp})

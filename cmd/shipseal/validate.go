@@ -180,6 +180,9 @@ func validateFile(s *streams, name string, vopts validate.Options, how int) (*di
 	if how == fileMet && validate.Foreign(name, data) {
 		return nil, nil
 	}
+	if name != stdio {
+		vopts.Path = name
+	}
 	r, err := validate.File(shown, data, vopts)
 	var kf *validate.KeyFileError
 	if errors.As(err, &kf) {
