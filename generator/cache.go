@@ -63,9 +63,13 @@ func (g *Generator) cached(ctx context.Context, dir string, p *plan, res *Result
 	default:
 		g.warnf("%v; refreshing it", err)
 	}
-	data, err = g.render(p, res)
+	data, err = g.render(ctx, p, res)
 	if err != nil {
 		return nil, err
+	}
+	// An interrupt while the source was asked leaves the cache as it was.
+	if ctx.Err() != nil {
+		return nil, context.Cause(ctx)
 	}
 	if err := atomicfile.WriteFile(entry, data, 0o600); err != nil {
 		// The cache is an optimisation: a full disk must not stop a build.

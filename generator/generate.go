@@ -2,6 +2,7 @@ package generator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -113,14 +114,23 @@ func (g *Generator) Resolve() (*Credentials, error) {
 	for _, msg := range p.ignored {
 		g.warnf("%s", msg)
 	}
-	return p.resolve()
+	return p.resolve(context.Background())
 }
 
 // Generate resolves the credentials, validates them and writes them to
 // path atomically: a reader sees the old file or the complete new one, and
-// on any error path is left as it was. Once ctx is done, Generate writes
-// nothing and returns context.Cause(ctx).
+// on any error path is left as it was.
+//
+// Once ctx is done, Generate writes nothing and returns context.Cause(ctx),
+// also from a wait that no check would end: reading an input that is a
+// named pipe nothing writes to, a credential helper that does not answer
+// (it is killed), the cache lock, opening a path that is a named pipe
+// nothing reads. A read or an open that was given up on may go on in a
+// goroutine until it ends by itself; its result is dropped.
 func (g *Generator) Generate(ctx context.Context, path string) (*Result, error) {
+	if ctx.Err() != nil {
+		return nil, context.Cause(ctx)
+	}
 	if path == "" {
 		return nil, &configError{msg: "no output path", hint: "give the path the dockercfg is written to"}
 	}
@@ -134,7 +144,7 @@ func (g *Generator) Generate(ctx context.Context, path string) (*Result, error) 
 	if m := g.mode(); m&^fs.ModePerm != 0 {
 		return nil, &configError{msg: fmt.Sprintf("mode %#o is not permission bits", m), hint: "give an octal mode such as 0600"}
 	}
-	p, err := g.plan()
+	p, err := await(ctx, g.plan)
 	if err != nil {
 		return nil, err
 	}
@@ -152,17 +162,17 @@ func (g *Generator) Generate(ctx context.Context, path string) (*Result, error) 
 	if dir := g.cacheDir(); dir != "" {
 		data, err = g.cached(ctx, dir, p, res)
 	} else {
-		data, err = g.render(p, res)
-	}
-	if err != nil {
-		return nil, err
+		data, err = g.render(ctx, p, res)
 	}
 	// An interrupt while the source was asked (a helper, a cache lock)
 	// leaves path as it was.
-	if ctx.Err() != nil {
-		return nil, context.Cause(ctx)
+	if err != nil || ctx.Err() != nil {
+		return nil, stopped(ctx, err)
 	}
-	if err := atomicfile.WriteFile(path, data, g.mode()); err != nil {
+	if err := g.write(ctx, path, data); err != nil {
+		if ctx.Err() != nil {
+			return nil, stopped(ctx, err)
+		}
 		err = fmt.Errorf("writing the dockercfg: %w", err)
 		if h := writeHint(err); h != "" {
 			return nil, &hinted{err, h}
@@ -172,10 +182,77 @@ func (g *Generator) Generate(ctx context.Context, path string) (*Result, error) 
 	return res, nil
 }
 
+// write puts data at path atomically, unless ctx is done before the file
+// is complete. A path that is a named pipe (or a device) is written in
+// place, and opening a pipe waits for a reader: that wait gives up when
+// ctx is done.
+func (g *Generator) write(ctx context.Context, path string, data []byte) error {
+	create := func() (*atomicfile.File, error) { return atomicfile.Create(path, g.mode()) }
+	var f *atomicfile.File
+	var err error
+	if st, serr := os.Stat(path); serr == nil && !st.Mode().IsRegular() {
+		f, err = await(ctx, create)
+	} else {
+		// Not in another goroutine: one given up on could create its
+		// temporary file after shipseal has reported the interrupt.
+		f, err = create()
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Abort()
+	if _, err := f.Write(data); err != nil {
+		return err
+	}
+	// A signal while the file was written still leaves path as it was.
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	return f.Commit()
+}
+
+// stopped is the error of a step that ended with err (or nil) once ctx
+// may be done: the cause of ctx when err does not already say it (a
+// helper killed by the interrupt fails with "signal: killed"), else err.
+func stopped(ctx context.Context, err error) error {
+	cause := context.Cause(ctx)
+	if cause == nil || errors.Is(err, cause) {
+		return err
+	}
+	return cause
+}
+
+// await runs f in a goroutine of its own and returns its result, or
+// ctx's cause as soon as ctx is done: f may wait where no check of ctx
+// would run (opening or reading a named pipe, a file system that does not
+// answer). f must leave nothing behind: once given up on, it goes on until
+// its wait ends, and its result is dropped.
+func await[T any](ctx context.Context, f func() (T, error)) (T, error) {
+	if ctx.Done() == nil { // never done
+		return f()
+	}
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := f()
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, context.Cause(ctx)
+	}
+}
+
 // render resolves the plan and turns the credentials into the file's bytes,
 // validated.
-func (g *Generator) render(p *plan, res *Result) ([]byte, error) {
-	creds, err := p.resolve()
+func (g *Generator) render(ctx context.Context, p *plan, res *Result) ([]byte, error) {
+	creds, err := p.resolve(ctx)
 	if err != nil {
 		return nil, err
 	}

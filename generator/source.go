@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 
 	configcredentials "github.com/docker/cli/cli/config/credentials"
 	"github.com/docker/docker-credential-helpers/client"
@@ -82,8 +84,9 @@ type plan struct {
 	source Source
 	origin string
 	// inputs identify everything the result depends on, for the cache key.
-	inputs  [][]byte
-	resolve func() (*Credentials, error)
+	inputs [][]byte
+	// resolve does the rest; a helper it runs is killed when ctx is done.
+	resolve func(ctx context.Context) (*Credentials, error)
 	// ignored lists the other configured sources, for warnings.
 	ignored []string
 	// notes say how the source's values were read (a registry written
@@ -316,7 +319,7 @@ func (g *Generator) planFile() (*plan, error) {
 		source: SourceFile,
 		origin: origin,
 		inputs: [][]byte{[]byte(path), data, []byte(key.Fingerprint())},
-		resolve: func() (*Credentials, error) {
+		resolve: func(context.Context) (*Credentials, error) {
 			plain, version, err := validate.Decrypt(data, key)
 			if err != nil {
 				return nil, fmt.Errorf("decrypting %s: %w", path, err)
@@ -357,7 +360,7 @@ func (g *Generator) planAuthConfig() (*plan, error) {
 		source: SourceAuthConfig,
 		origin: name,
 		inputs: [][]byte{[]byte(text)},
-		resolve: func() (*Credentials, error) {
+		resolve: func(context.Context) (*Credentials, error) {
 			cfg, rep := dockercfg.Validate(name, []byte(text), dockercfg.Options{})
 			if !rep.Valid() {
 				return nil, &InvalidError{What: name, Report: rep}
@@ -407,7 +410,7 @@ func (g *Generator) planEnv() (*plan, error) {
 		origin: origin,
 		notes:  notes,
 		inputs: [][]byte{[]byte(vals[EnvRegistry]), []byte(vals[EnvUsername]), []byte(vals[EnvPassword]), []byte(vals[EnvEmail])},
-		resolve: func() (*Credentials, error) {
+		resolve: func(context.Context) (*Credentials, error) {
 			if strings.Contains(vals[EnvUsername], ":") {
 				// Content, not configuration: exit 5 like any invalid dockercfg.
 				return nil, &hinted{
@@ -479,18 +482,22 @@ func (g *Generator) planHelper() (*plan, error) {
 		source: SourceHelper,
 		origin: origin,
 		inputs: inputs,
-		resolve: func() (*Credentials, error) {
-			run := g.HelperProgram
-			if run == nil {
+		resolve: func(ctx context.Context) (*Credentials, error) {
+			var prog client.ProgramFunc
+			if g.HelperProgram != nil {
+				prog = g.HelperProgram(name)
+			} else {
 				if _, err := exec.LookPath(program); err != nil {
 					return nil, &hinted{fmt.Errorf("%s is not installed: %w", program, err),
 						"install the helper where the generator runs (a custom image based on shipseal's must add it, the base image has none)"}
 				}
-				run = func(name string) client.ProgramFunc { return client.NewShellProgramFunc("docker-credential-" + name) }
+				prog = helperProgram(ctx, program)
 			}
-			prog := run(name)
 			cfg := &dockercfg.Config{Format: dockercfg.FormatConfigJSON}
 			for _, key := range keys {
+				if ctx.Err() != nil {
+					return nil, context.Cause(ctx)
+				}
 				c, err := client.Get(prog, key)
 				// Old helpers (Debian's docker-credential-pass 0.6) answer an
 				// unknown server with empty credentials and success.
@@ -515,6 +522,29 @@ func (g *Generator) planHelper() (*plan, error) {
 		},
 	}, nil
 }
+
+// helperProgram runs program as docker's client.NewShellProgramFunc does
+// (its messages on our standard error), but kills it once ctx is done: a
+// helper that waits for ever (a network that does not answer, a prompt
+// nobody sees) must not make the generator deaf to Ctrl-C.
+func helperProgram(ctx context.Context, program string) client.ProgramFunc {
+	return func(args ...string) client.Program {
+		cmd := exec.CommandContext(ctx, program, args...)
+		cmd.Stderr = os.Stderr
+		// A child of the helper that holds its output open must not hold
+		// up the end of the run either.
+		cmd.WaitDelay = helperWaitDelay
+		return helperCmd{cmd}
+	}
+}
+
+// helperWaitDelay is how long a killed helper's output may stay open.
+const helperWaitDelay = 2 * time.Second
+
+// helperCmd is an exec.Cmd as a client.Program.
+type helperCmd struct{ *exec.Cmd }
+
+func (c helperCmd) Input(in io.Reader) { c.Stdin = in }
 
 // hinted is an error with advice.
 type hinted struct {

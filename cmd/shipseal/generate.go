@@ -85,7 +85,16 @@ credentials are not a valid dockercfg. See docs/generator.md.`,
 	return cmd
 }
 
-func runGenerate(cmd *cobra.Command, s *streams, opts *generateOptions, path string) error {
+func runGenerate(cmd *cobra.Command, s *streams, opts *generateOptions, path string) (err error) {
+	// generate may wait, from its start, where no other command does: on
+	// its input (a named pipe), the key, a credential helper, the cache
+	// lock, PATH (a named pipe). The generator gives up every such wait
+	// when the context ends, and writes PATH only if no signal came first,
+	// so a signal at any point stops the run, which then says that PATH
+	// was left as it was.
+	ctx := cmd.Context()
+	takeInterrupts(ctx)
+	defer func() { err = outputLeft(err, path) }()
 	g := &generator.Generator{
 		File:       opts.fromFile,
 		KeyPath:    opts.key.path,
@@ -123,9 +132,9 @@ func runGenerate(cmd *cobra.Command, s *streams, opts *generateOptions, path str
 		return usageErrorf("--max-age %s: want a positive duration such as 1h", opts.maxAge)
 	}
 
-	res, err := g.Generate(cmd.Context(), path)
+	res, err := g.Generate(ctx, path)
 	if err != nil {
-		return outputLeft(generateError(s, err), path)
+		return generateError(s, err)
 	}
 	if res.Report != nil && len(res.Report.Diagnostics) > 0 {
 		diag.WriteText(s.err, []*diag.Report{res.Report})
