@@ -429,7 +429,11 @@ func (g *Generator) planEnv() (*plan, error) {
 // under: https://index.docker.io/v1/ for any name of Docker Hub, otherwise
 // docker's credentials.ConvertToHostname, which keeps host and port and
 // drops a scheme and a path (https://registry.example.com/v2/ is
-// registry.example.com).
+// registry.example.com). The letter case is kept, as docker keeps it: docker
+// pull looks a key up exactly as the image names the host
+// (configfile.GetAuthConfig), so Registry.Example.com's credentials are
+// found for Registry.Example.com/team/app and not for
+// registry.example.com/team/app.
 func registryKey(registry string) string {
 	if dockercfg.Normalize(registry) == dockercfg.DockerHubKey {
 		return dockercfg.DockerHubKey
@@ -462,14 +466,18 @@ func (g *Generator) planHelper() (*plan, error) {
 	seen := map[string]string{}
 	var keys []string
 	for _, r := range g.Registries {
-		key := dockercfg.Normalize(r)
+		// The helper is asked, and the file written, under the key
+		// docker login stores and docker pull looks up, as
+		// $DOCKER_REGISTRY is; two that differ only in letter case are
+		// still the same registry to shipseal's validation (DC017).
+		key := registryKey(strings.TrimSpace(r))
 		if key == "" {
 			return nil, &configError{msg: "--registry is empty", hint: "give a registry host name"}
 		}
-		if prev, ok := seen[key]; ok {
+		if prev, ok := seen[dockercfg.Normalize(key)]; ok {
 			return nil, &configError{msg: fmt.Sprintf("--registry %s and --registry %s name the same registry", prev, r), hint: "give each registry once"}
 		}
-		seen[key] = r
+		seen[dockercfg.Normalize(key)] = r
 		keys = append(keys, key)
 	}
 	program := "docker-credential-" + name
