@@ -6,7 +6,13 @@
 // final rename never crosses a filesystem), created with mode 0600 so that
 // a secret is never readable by others even while it is being written.
 // Commit syncs it, sets its final mode, renames it over the destination and
-// syncs the directory. Abort removes the temporary file. A crash (SIGKILL)
+// syncs the directory. The final mode is exactly the one Create is given,
+// whatever the umask and the mode of the file replaced, unless KeepMode
+// says otherwise. Since the destination is replaced by a new file, that
+// file belongs to the user who wrote it (with the group a new file gets in
+// its directory), not to the old file's owner, as after any editor's
+// atomic save; only KeepMode carries anything of the old file over: its
+// permission bits. Abort removes the temporary file. A crash (SIGKILL)
 // leaves it behind; the next Create of the same destination removes it once
 // its process is gone and it is more than a minute old (RemoveStale does it
 // on demand, and IsTemp recognises such a file). Temporary files of other
@@ -65,6 +71,7 @@ type File struct {
 	path      string
 	perm      os.FileMode
 	noClobber bool
+	keepMode  bool
 	direct    bool // written in place: a device, a pipe or a socket
 	done      bool
 }
@@ -75,6 +82,17 @@ type Option func(*File)
 // NoClobber makes Commit fail with fs.ErrExist if the destination exists
 // by then, instead of replacing it.
 func NoClobber() Option { return func(f *File) { f.noClobber = true } }
+
+// KeepMode is for output that is not secret, such as an encrypted file,
+// whose mode is the user's to choose: a destination that exists keeps its
+// permission bits (0600, 0640, ...), and a new one gets the mode open(2)
+// gives a file created with perm, 0666 say: perm less the umask, or what a
+// default ACL of its directory allows. The temporary file of a replacement
+// is 0600 until Commit; a new file's has its final mode from the start,
+// since the kernel computes it there. Without KeepMode the file gets
+// exactly perm: a secret stays 0600 whatever the umask, and a replaced
+// file that was more open becomes 0600 too.
+func KeepMode() Option { return func(f *File) { f.keepMode = true } }
 
 // Error is a failure to put the destination in place. Op says what
 // failed: "create", the temporary file in Dir; "write", its content; or
@@ -119,7 +137,8 @@ func (e *SymlinkError) Error() string {
 // if its process is not visible from here (another container).
 const staleAfter = time.Minute
 
-// Create starts writing path. The file gets mode perm on Commit.
+// Create starts writing path. The file gets mode perm on Commit (see
+// KeepMode for the exception).
 func Create(path string, perm os.FileMode, opts ...Option) (*File, error) {
 	// The kernel follows the links here: /dev/stdout's chain ends in a
 	// pipe or a terminal that has no path of its own.
@@ -140,13 +159,33 @@ func Create(path string, perm os.FileMode, opts ...Option) (*File, error) {
 	var rnd [6]byte
 	rand.Read(rnd[:])
 	tmp := filepath.Join(dir, fmt.Sprintf("%s%d-%s.tmp", tempPrefix(base), os.Getpid(), hex.EncodeToString(rnd[:])))
-	fh, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	f := &File{path: dest, perm: perm}
+	for _, o := range opts {
+		o(f)
+	}
+	mode, fromKernel := os.FileMode(0o600), false
+	if f.keepMode {
+		if st, err := os.Stat(dest); err == nil {
+			f.perm = st.Mode().Perm()
+		} else {
+			// The umask cannot be read without changing it for every
+			// thread: the kernel applies it (or a default ACL) here,
+			// and the temporary file's mode is the new file's.
+			mode, fromKernel = perm, true
+		}
+	}
+	fh, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
 	if err != nil {
 		return nil, &Error{Op: "create", Path: dest, Dir: dir, Err: unwrapPath(err)}
 	}
-	f := &File{File: fh, path: dest, perm: perm}
-	for _, o := range opts {
-		o(f)
+	f.File = fh
+	if fromKernel {
+		st, err := fh.Stat()
+		if err != nil {
+			f.Abort()
+			return nil, &Error{Op: "create", Path: dest, Dir: dir, Err: unwrapPath(err)}
+		}
+		f.perm = st.Mode().Perm()
 	}
 	return f, nil
 }
