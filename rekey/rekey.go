@@ -213,8 +213,9 @@ func prepare(ctx context.Context, name string, opts Options) (*File, error) {
 	if err := stopped(ctx); err != nil {
 		return nil, err
 	}
-	// Staged next to the file, so that Commit is only renames.
-	p, err := atomicfile.Create(name, st.Mode().Perm())
+	// Staged next to the file, so that Commit is only renames. An
+	// encrypted file is not secret: it keeps the mode its owner gave it.
+	p, err := atomicfile.Create(name, 0o666, atomicfile.KeepMode())
 	if err != nil {
 		return fail(err)
 	}

@@ -132,7 +132,7 @@ func writeDockercfg(s *streams, cfg *dockercfg.Config, name string) error {
 		diag.WriteText(s.err, []*diag.Report{r})
 		return errContentInvalid
 	}
-	out, err := openOutput(s, name, 0o600)
+	out, err := openOutput(s, name, "dockercfg.json", secretOutput)
 	if err != nil {
 		return err
 	}

@@ -50,8 +50,9 @@ an env file, so that the editor highlights it.
 
 If FILE does not exist, the editor starts from a template (the shape of a
 dockercfg or env file, when --type or FILE's name says which) and FILE is
-created, in the v2 format with mode 0644, only if what was saved is not
-empty, not the template, and valid.
+created, in the v2 format with the mode encrypt gives a new file (0666 less
+the umask), only if what was saved is not empty, not the template, and
+valid. An existing FILE keeps its mode.
 
 If the plaintext did not change, FILE is left byte for byte as it was (no
 needless diff), and edit says so and exits 0. The editor must wait until
@@ -102,7 +103,6 @@ func runEdit(ctx context.Context, s *streams, opts *editOptions, name string) er
 		sealed  []byte
 		plain   []byte
 		version = crypto.V2
-		perm    = os.FileMode(0o644)
 		isNew   bool
 	)
 	st, err := os.Stat(name)
@@ -117,7 +117,6 @@ func runEdit(ctx context.Context, s *streams, opts *editOptions, name string) er
 	case !st.Mode().IsRegular():
 		return fmt.Errorf("cannot edit %s: not a regular file", name)
 	default:
-		perm = st.Mode().Perm()
 		if sealed, err = os.ReadFile(name); err != nil {
 			return inputError(name, err)
 		}
@@ -212,7 +211,7 @@ func runEdit(ctx context.Context, s *streams, opts *editOptions, name string) er
 			return withHint(fmt.Errorf("%s changed while it was being edited: not overwritten", name),
 				"run edit again and redo the change")
 		}
-		if err := reseal(name, perm, edited, found.Key, version, write...); err != nil {
+		if err := reseal(name, edited, found.Key, version, write...); err != nil {
 			if isNew && errors.Is(err, fs.ErrExist) {
 				return withHint(fmt.Errorf("%s was created while it was being edited: not overwritten", name),
 					"run edit on it, and redo the change")
@@ -403,7 +402,7 @@ func askReopen(s *streams) (bool, error) {
 
 // reseal encrypts plain over name atomically, keeping its format version
 // and mode, after checking that the new file decrypts to plain.
-func reseal(name string, perm os.FileMode, plain []byte, key *crypto.Key, version crypto.Version, opts ...atomicfile.Option) error {
+func reseal(name string, plain []byte, key *crypto.Key, version crypto.Version, opts ...atomicfile.Option) error {
 	var buf bytes.Buffer
 	if err := crypto.Encrypt(&buf, bytes.NewReader(plain), key, crypto.WriteOptions{Version: version}); err != nil {
 		return fmt.Errorf("encrypting %s: %w", name, err)
@@ -411,7 +410,7 @@ func reseal(name string, perm os.FileMode, plain []byte, key *crypto.Key, versio
 	if back, _, err := validate.Decrypt(buf.Bytes(), key); err != nil || !bytes.Equal(back, plain) {
 		return fmt.Errorf("encrypting %s: the new file does not decrypt to what was saved (%v); %s left unchanged", name, err, name)
 	}
-	if err := atomicfile.WriteFile(name, buf.Bytes(), perm, opts...); err != nil {
+	if err := sealedOutput.writeFile(name, buf.Bytes(), opts...); err != nil {
 		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	return nil

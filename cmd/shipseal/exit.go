@@ -4,11 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 
 	"github.com/shipseal/shipseal/atomicfile"
 	"github.com/shipseal/shipseal/crypto"
+	"github.com/shipseal/shipseal/internal/shellquote"
 	"github.com/shipseal/shipseal/projectkey"
 )
 
@@ -153,6 +157,44 @@ func defaultHint(err error) string {
 	case errors.As(err, new(*atomicfile.SymlinkError)):
 		return "another user may have planted the link to make this run write where they choose: " +
 			"remove the link if it is not yours, or write to a path outside that directory"
+	}
+	return outputHint(err)
+}
+
+// outputHint says what to do about an output file that could not be
+// written, whichever command wrote it: all of them write through
+// atomicfile, whose *Error says what failed and why.
+func outputHint(err error) string {
+	var de *outputDirError
+	if errors.As(err, &de) {
+		if de.suggest == "" {
+			return ""
+		}
+		return "write to a file in it, such as " + shellquote.Quote(filepath.Join(de.dir, de.suggest))
+	}
+	var ae *atomicfile.Error
+	if !errors.As(err, &ae) {
+		return ""
+	}
+	dir := shellquote.Quote(ae.Dir)
+	switch {
+	case errors.Is(ae.Err, syscall.EROFS):
+		return ae.Dir + " is on a read-only file system: write the output somewhere else"
+	case errors.Is(ae.Err, syscall.ENOSPC), errors.Is(ae.Err, syscall.EDQUOT):
+		if st, err := os.Stat(ae.Path); err == nil && !st.Mode().IsRegular() {
+			return "" // a full device (/dev/full), written in place
+		}
+		return "free some space on that file system (df -h " + dir + "), or write the output somewhere else"
+	case ae.Op != "create":
+		return ""
+	case errors.Is(ae.Err, fs.ErrNotExist):
+		return "create it first: mkdir -p " + dir
+	case errors.Is(ae.Err, syscall.ENOTDIR):
+		return "a part of " + ae.Dir + " is a file, not a directory: give another path"
+	case errors.Is(ae.Err, fs.ErrPermission):
+		// shipseal replaces a file rather than writing into it, which
+		// takes the directory's permission, not the file's.
+		return "write somewhere you can, or check the directory's permissions: ls -ld " + dir
 	}
 	return ""
 }

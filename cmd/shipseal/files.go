@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/shipseal/shipseal/atomicfile"
+	"github.com/shipseal/shipseal/validate"
 )
 
 // stdio is the name that means standard input or output.
@@ -86,14 +87,46 @@ type output struct {
 	name string
 }
 
-func openOutput(s *streams, name string, perm os.FileMode) (*output, error) {
+// outputMode says how an output file's permission bits are chosen, by
+// docs/cli.md's rules.
+type outputMode int
+
+const (
+	// secretOutput is plaintext (a decrypted file, a dockercfg): 0600,
+	// whatever the umask and the mode of the file it replaces.
+	secretOutput outputMode = iota
+	// sealedOutput is an encrypted file, which is not secret: a new one
+	// gets 0666 less the umask, as any program's output does, and one
+	// that is replaced keeps its mode (atomicfile.KeepMode).
+	sealedOutput
+)
+
+// create starts writing name atomically with the mode m gives it.
+func (m outputMode) create(name string, opts ...atomicfile.Option) (*atomicfile.File, error) {
+	if m == sealedOutput {
+		return atomicfile.Create(name, 0o666, append(opts, atomicfile.KeepMode())...)
+	}
+	return atomicfile.Create(name, 0o600, opts...)
+}
+
+// writeFile writes data to name atomically with the mode m gives it.
+func (m outputMode) writeFile(name string, data []byte, opts ...atomicfile.Option) error {
+	if m == sealedOutput {
+		return atomicfile.WriteFile(name, data, 0o666, append(opts, atomicfile.KeepMode())...)
+	}
+	return atomicfile.WriteFile(name, data, 0o600, opts...)
+}
+
+// openOutput opens name, or standard output for "-". suggest is the file
+// name to offer when name is a directory (see suggestName), or "".
+func openOutput(s *streams, name, suggest string, mode outputMode) (*output, error) {
 	if name == stdio {
 		return &output{w: s.out, name: "standard output"}, nil
 	}
 	if st, err := os.Stat(name); err == nil && st.IsDir() {
-		return nil, fmt.Errorf("%s is a directory: give a file name", name)
+		return nil, &outputDirError{dir: name, suggest: suggest}
 	}
-	f, err := atomicfile.Create(name, perm)
+	f, err := mode.create(name)
 	if err != nil {
 		return nil, err
 	}
@@ -101,6 +134,28 @@ func openOutput(s *streams, name string, perm os.FileMode) (*output, error) {
 }
 
 func (o *output) Write(p []byte) (int, error) { return o.w.Write(p) }
+
+// suggestName is the file name to offer when OUT is a directory: IN's,
+// without its encrypted suffix (.encrypted, .enc, .aes) for decrypt, with
+// .encrypted for encrypt; "" for standard input, or for decrypt of a name
+// that has no such suffix.
+func suggestName(in string, decrypting bool) string {
+	switch base := filepath.Base(in); {
+	case in == stdio:
+		return ""
+	case !decrypting:
+		return base + ".encrypted"
+	case validate.BaseName(in) != base:
+		return validate.BaseName(in)
+	}
+	return ""
+}
+
+// outputDirError is an output that names a directory. suggest, when it is
+// not empty, is a file name to write to in it, for the hint.
+type outputDirError struct{ dir, suggest string }
+
+func (e *outputDirError) Error() string { return e.dir + " is a directory: give a file name" }
 
 // Commit puts a file output in place.
 func (o *output) Commit() error {

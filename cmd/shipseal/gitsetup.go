@@ -74,12 +74,7 @@ func runGitSetup(s *streams, opts *gitSetupOptions) error {
 	top = strings.TrimSpace(top)
 	attrs := filepath.Join(top, ".gitattributes")
 	old, err := os.ReadFile(attrs)
-	perm := os.FileMode(0o644)
-	if err == nil {
-		if st, err := os.Stat(attrs); err == nil {
-			perm = st.Mode().Perm()
-		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return inputError(attrs, err)
 	}
 	have := map[string]bool{}
@@ -100,7 +95,7 @@ func runGitSetup(s *streams, opts *gitSetupOptions) error {
 			content = append(content, '\n')
 		}
 		content = append(content, add.Bytes()...)
-		if err := atomicfile.WriteFile(attrs, content, perm); err != nil {
+		if err := atomicfile.WriteFile(attrs, content, 0o666, atomicfile.KeepMode()); err != nil {
 			return fmt.Errorf("writing %s: %w", attrs, err)
 		}
 		for _, l := range strings.Split(strings.TrimSpace(add.String()), "\n") {

@@ -249,6 +249,9 @@ func rekeyFailure(s *streams, err error, old *crypto.Key) error {
 			diag.WriteText(s.err, []*diag.Report{fe.Report})
 		} else {
 			fmt.Fprintf(s.err, "shipseal: error: %v\n", fe)
+			if h := outputHint(fe.Err); h != "" {
+				fmt.Fprintf(s.err, "shipseal: hint: %s\n", h)
+			}
 		}
 		c := exitCode(fe.Err)
 		switch {

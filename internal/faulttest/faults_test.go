@@ -67,6 +67,7 @@ func TestDiskFull(t *testing.T) {
 			require.Equal(t, 1, r.code, r.stderr)
 			require.Contains(t, r.stderr, "shipseal: error: ")
 			require.Contains(t, r.stderr, "writing "+existing+": no space left on device")
+			require.Contains(t, r.stderr, "shipseal: hint: free some space on that file system (df -h "+full+"), or write the output somewhere else\n")
 			require.NotContains(t, r.stderr, ".shipseal-", "the message names the output, not a temporary file")
 			got, err := os.ReadFile(existing)
 			require.NoError(t, err)
@@ -191,6 +192,7 @@ func TestUnwritableDirectory(t *testing.T) {
 			r := runRestricted(t, f, args...)
 			require.Equal(t, 1, r.code, r.stderr)
 			require.Regexp(t, "shipseal: error: cannot create a file in "+regexp.QuoteMeta(locked)+"/?: permission denied", r.stderr)
+			require.Contains(t, r.stderr, "shipseal: hint: write somewhere you can, or check the directory's permissions: ls -ld "+locked+"\n")
 		}
 	}
 	got, err := os.ReadFile(existing)
@@ -209,6 +211,7 @@ func TestReadOnlyFilesystem(t *testing.T) {
 	r := run(t, f.dir, f.env, "decrypt", f.enc, filepath.Join(ro, "out"))
 	require.Equal(t, 1, r.code, r.stderr)
 	require.Regexp(t, "cannot create a file in "+regexp.QuoteMeta(ro)+"/?: read-only file system", r.stderr)
+	require.Contains(t, r.stderr, "shipseal: hint: "+ro+" is on a read-only file system: write the output somewhere else\n")
 }
 
 // TestOtherFilesystem: an output on another filesystem than the input
