@@ -186,14 +186,13 @@ func (c *Checker) plain(name string, data []byte, always bool) *diag.Report {
 	opts := c.Validate
 	opts.Kind = kind
 	opts.Strict = false // Check promotes after the hygiene rules are in
-	if opts.AutoDialect {
-		// Decided here, for the CK006 search as for Plain.
-		opts.Dialect = validate.DialectFromName(name)
-	}
-	r := validate.Plain(name, data, opts, nil)
+	// env is the env file as validation parsed it (in the dialect that
+	// AutoDialect gives its name): the CK006 search reads it, not a
+	// second parse.
+	r, env := validate.PlainEnv(name, data, opts, nil)
 	if kind == validate.Env && !always {
 		// A file named as encrypted (always) is CK005 already.
-		r.Add(envSecrets(name, data, opts.Dialect, r.Source, c.projectKey())...)
+		r.Add(envSecrets(name, data, env, r.Source, c.projectKey())...)
 	}
 	if kind == validate.Dockercfg {
 		regs := realCredentials(cfg, data)

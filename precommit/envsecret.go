@@ -23,19 +23,20 @@ import (
 // in any file is a secret scanner's job, not a check of env files.
 
 // envSecrets returns a CK006 diagnostic for each variable of the env file
-// data that holds a secret, read in dialect. src is the file's source, for
-// positions. A file that the dialect's parser refuses (its errors are
-// reported already) is read line by line, leniently, so that a syntax
-// error elsewhere does not hide a password.
+// data that holds a secret. f is data as validation parsed it, in the
+// file's dialect (validate.PlainEnv), or nil when the parser refused it
+// (its errors are reported already): data is then read line by line,
+// leniently, so that a syntax error elsewhere does not hide a password.
+// src is the file's source, for positions.
 //
 // A value that holds the project key (project, which may be nil) is left
 // to rule CK001, which says what it is: the project key, not "a key".
-func envSecrets(name string, data []byte, dialect envfile.Dialect, src *diag.Source, project *keyNeedles) []diag.Diagnostic {
+func envSecrets(name string, data []byte, f *envfile.File, src *diag.Source, project *keyNeedles) []diag.Diagnostic {
 	if templateName(name) {
 		return nil
 	}
 	var entries []envfile.Entry
-	if f, err := envfile.Parse(data, dialect); err == nil {
+	if f != nil {
 		entries = f.Entries
 	} else {
 		entries = scanEnv(data)

@@ -2,10 +2,12 @@ package precommit
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/shipseal/shipseal/diag"
+	"github.com/shipseal/shipseal/envfile"
 	"github.com/shipseal/shipseal/validate"
 )
 
@@ -251,5 +253,47 @@ func TestCheckEnvSecretsMessage(t *testing.T) {
 		if !strings.Contains(text, want) {
 			t.Errorf("the output lacks %q:\n%s", want, text)
 		}
+	}
+}
+
+// TestCheckEnvParsesOnce checks that CK006 reads the env file that
+// validation parsed instead of parsing it again: checking an env file
+// allocates what validating it, the CK006 search over its variables and
+// the search for # shipseal:allow comments do, and (within a small
+// margin, for the rest of the check) nothing more, while a second parse
+// would allocate as much as a parse.
+func TestCheckEnvParsesOnce(t *testing.T) {
+	var b bytes.Buffer
+	for i := range 200 {
+		fmt.Fprintf(&b, "# service %d\nSERVICE_%d_HOST=svc%d.internal\nSERVICE_%d_TOKEN_TTL=%ds\n", i, i, i, i, 60+i)
+	}
+	data := b.Bytes()
+	// The search reads the variables of the file it is given, not data's.
+	given, err := envfile.Parse([]byte("DB_PASSWORD=hunter2\n"), envfile.Compose)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := envSecrets(".env", []byte("A=1\n"), given, nil, nil); len(d) != 1 {
+		t.Errorf("envSecrets of a file given parsed: %d findings, want 1, the given file's", len(d))
+	}
+	c := &Checker{Validate: validate.Options{AutoDialect: true}, Exists: func(string) bool { return false }}
+	opts := validate.Options{Kind: validate.Env, Dialect: validate.DialectFromName(".env")}
+	r, f := validate.PlainEnv(".env", data, opts, nil)
+	if f == nil || len(f.Entries) != 400 || !r.Valid() {
+		t.Fatalf("the test's env file: parsed %v, diagnostics %v; want 400 entries and no findings", f != nil, r.Diagnostics)
+	}
+	if cr, err := c.Check(".env", data); err != nil || cr == nil || len(cr.Diagnostics) != 0 {
+		t.Fatalf("Check: error %v, report %v; want a report with no findings", err, cr != nil)
+	}
+	check := testing.AllocsPerRun(10, func() { c.Check(".env", data) })
+	plain := testing.AllocsPerRun(10, func() { validate.PlainEnv(".env", data, opts, nil) })
+	search := testing.AllocsPerRun(10, func() { envSecrets(".env", data, f, r.Source, nil) })
+	pragmas := testing.AllocsPerRun(10, func() { parsePragmas(data) })
+	parse := testing.AllocsPerRun(10, func() { envfile.Parse(data, opts.Dialect) })
+	rest := check - plain - search - pragmas
+	t.Logf("allocations: check %v = validation %v + CK006 search %v + # shipseal:allow comments %v + the rest %v; a parse is %v",
+		check, plain, search, pragmas, rest, parse)
+	if rest >= parse/10 {
+		t.Errorf("checking an env file allocates %v more than validating it, searching it for secrets and for pragmas; a parse allocates %v: is it parsed twice?", rest, parse)
 	}
 }

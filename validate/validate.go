@@ -181,6 +181,16 @@ func Decrypt(data []byte, key *crypto.Key) ([]byte, crypto.Version, error) {
 // text is reported as a wrong key; it is nil for a file that was never
 // encrypted, or whose v2 checksum matched.
 func Plain(name string, data []byte, opts Options, key *crypto.Key) *diag.Report {
+	r, _ := PlainEnv(name, data, opts, key)
+	return r
+}
+
+// PlainEnv is Plain that also returns the env file it parsed, for a caller
+// that goes on to read its variables (shipseal check's search for secrets
+// in them): data is parsed once. The file is nil when data was not read as
+// an env file, or when the env file's parser found errors in it (as for
+// envfile.Validate; its warnings, promoted by Strict or not, do not count).
+func PlainEnv(name string, data []byte, opts Options, key *crypto.Key) (*diag.Report, *envfile.File) {
 	kind := opts.Kind
 	if kind == Auto {
 		kind = DetectKind(name, data)
@@ -193,11 +203,11 @@ func Plain(name string, data []byte, opts Options, key *crypto.Key) *diag.Report
 		opts.Dialect = DialectFromName(name)
 	}
 	var r *diag.Report
+	var f *envfile.File
 	switch kind {
 	case Dockercfg:
 		_, r = dockercfg.Validate(name, data, dockercfg.Options{Decrypted: key != nil, KeyFingerprint: fp, Path: opts.Path})
 	case Env:
-		var f *envfile.File
 		f, r = envfile.Validate(name, data, envfile.Options{Dialect: opts.Dialect, Decrypted: key != nil, KeyFingerprint: fp})
 		if f != nil {
 			checkAuthConfig(r, f, data)
@@ -226,7 +236,7 @@ func Plain(name string, data []byte, opts Options, key *crypto.Key) *diag.Report
 	if opts.Strict {
 		r.Promote()
 	}
-	return r
+	return r, f
 }
 
 // unknownContent says in r that its content was not validated: a note,
