@@ -399,7 +399,7 @@ func (g *Generator) planEnv() (*plan, error) {
 	key := registryKey(registry)
 	var notes []string
 	if key != registry {
-		notes = append(notes, fmt.Sprintf("$%s %s is written as %s, the key docker login stores its credentials under", EnvRegistry, registry, key))
+		notes = append(notes, fmt.Sprintf("$%s %s is written as %s, the key docker login stores its credentials under", EnvRegistry, dockercfg.RedactRegistry(registry), dockercfg.RedactKey(registry, key)))
 	}
 	origin := "$" + EnvRegistry + ", $" + EnvUsername + ", $" + EnvPassword
 	if vals[EnvEmail] != "" {
