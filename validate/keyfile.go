@@ -2,8 +2,10 @@ package validate
 
 import (
 	"bytes"
+	"encoding/binary"
 	"path/filepath"
 	"strings"
+	"unicode/utf16"
 
 	"github.com/shipseal/shipseal/crypto"
 	"github.com/shipseal/shipseal/diag"
@@ -51,10 +53,10 @@ var utf8BOM = []byte("\uFEFF")
 
 // keyShape returns the key whose text data is, or nil: one line of base64
 // that decodes to 32 bytes, with what an editor adds around it allowed (a
-// UTF-8 byte order mark, a line end, CRLF too, blank space). A line break
-// inside the text makes no key.
+// UTF-8 byte order mark, a line end, CRLF too, blank space), in UTF-8 or
+// in UTF-16 (see keyText). A line break inside the text makes no key.
 func keyShape(data []byte) *crypto.Key {
-	t := bytes.TrimSpace(data)
+	t := bytes.TrimSpace(keyText(data))
 	t = bytes.TrimSpace(bytes.TrimPrefix(t, utf8BOM))
 	if len(t) == 0 || len(t) > maxKeyFile || bytes.ContainsAny(t, "\r\n") {
 		return nil
@@ -66,11 +68,61 @@ func keyShape(data []byte) *crypto.Key {
 	return k
 }
 
+// keyText returns data as UTF-8 when it is UTF-16 text, as Notepad saves
+// "Unicode" and PowerShell's Out-File writes: with a byte order mark (FF FE
+// or FE FF), or without one when every other byte is zero and the others
+// are ASCII (iconv -t UTF-16LE). Other data is returned as it is. The key
+// loader refuses UTF-16 (crypto.ParseKey says to save the key as plain
+// text), but committed, such a file leaks the key all the same.
+func keyText(data []byte) []byte {
+	if len(data) < 2 || len(data)%2 != 0 {
+		return data
+	}
+	var order binary.ByteOrder
+	switch {
+	case data[0] == 0xff && data[1] == 0xfe:
+		order, data = binary.LittleEndian, data[2:]
+	case data[0] == 0xfe && data[1] == 0xff:
+		order, data = binary.BigEndian, data[2:]
+	case asciiUTF16(data, 1):
+		order = binary.LittleEndian
+	case asciiUTF16(data, 0):
+		order = binary.BigEndian
+	default:
+		return data
+	}
+	units := make([]uint16, 0, min(len(data)/2, 2*maxKeyFile))
+	text := 0 // code units other than blank space: a key's are few
+	for i := 0; i < len(data); i += 2 {
+		u := order.Uint16(data[i:])
+		if u > ' ' {
+			if text++; text > maxKeyFile {
+				return data // too long for a key's text, which keyShape sees
+			}
+		}
+		units = append(units, u)
+	}
+	return []byte(string(utf16.Decode(units)))
+}
+
+// asciiUTF16 reports whether data, of even length, is ASCII text in UTF-16
+// without a byte order mark: the byte at zero (0 or 1) of each pair is
+// zero, and the other is an ASCII character other than NUL.
+func asciiUTF16(data []byte, zero int) bool {
+	for i := 0; i < len(data); i += 2 {
+		if c := data[i+1-zero]; data[i+zero] != 0 || c == 0 || c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
 // LooksLikeKey reports whether data is shaped like a key file: one line of
 // base64 that decodes to 32 bytes, as an editor may have saved it (with a
-// UTF-8 byte order mark, a line end, CRLF too, or blank space around it).
-// The key loader may refuse some of that, but committed or given as a file
-// to check, such a file is a key all the same.
+// UTF-8 byte order mark, a line end, CRLF too, or blank space around it,
+// or as UTF-16, with or without a byte order mark). The key loader may
+// refuse some of that, but committed or given as a file to check, such a
+// file is a key all the same.
 func LooksLikeKey(data []byte) bool {
 	return keyShape(data) != nil
 }
@@ -103,7 +155,9 @@ func pathBase(name string) string {
 // then judges, nor of one that project (the key in use, or nil) decrypts
 // to text, by decrypt's own test for a wrong key (valid UTF-8 without NUL
 // bytes). Neither exception applies to the project key itself, nor to
-// *.aes, the key's own extension, where the shape is a key.
+// *.aes, the key's own extension, where the shape is a key. Text saved as
+// UTF-16 is decoded first, then judged by the same rule: the key loader
+// refuses such a file, but its content is a key all the same.
 func KeyContent(name string, data []byte, project *crypto.Key) *crypto.Key {
 	k := keyShape(data)
 	if k == nil || k.Equal(project) || strings.EqualFold(filepath.Ext(name), ".aes") {
@@ -113,7 +167,7 @@ func KeyContent(name string, data []byte, project *crypto.Key) *crypto.Key {
 		return nil // a tiny v1 file, or a wrong key: decrypting says which
 	}
 	if project != nil {
-		if plain, _, err := Decrypt(data, project); err == nil && textCheck(plain) == nil {
+		if plain, _, err := Decrypt(keyText(data), project); err == nil && textCheck(plain) == nil {
 			return nil // a tiny v1 file
 		}
 	}

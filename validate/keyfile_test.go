@@ -2,9 +2,11 @@ package validate
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/shipseal/shipseal/crypto"
 )
@@ -175,6 +177,29 @@ func TestKeyRule(t *testing.T) {
 		{"codeship.aes.bak", []byte("not a key"), nil, "-"},
 		{`deploy\codeship.aes.bak`, []byte("not a key"), nil, "-"},
 		{"deploy/my-codeship.aes", []byte("not a key"), nil, "-"},
+		// UTF-16, as Notepad's "Unicode" (little-endian, a byte order
+		// mark, CRLF), PowerShell's Out-File or iconv -t UTF-16LE (no
+		// mark) save it: decoded, then judged by the same rule.
+		{"notes/k.txt", utf16Text(text+"\r\n", binary.LittleEndian, true), key, "project"},
+		{"notes/k.txt", utf16Text(text+"\r\n", binary.LittleEndian, true), nil, "key"},
+		{"notes/k.txt", utf16Text(otherText, binary.LittleEndian, false), key, "key"},
+		{"notes/k.txt", utf16Text(" "+text+"\n\n", binary.BigEndian, true), key, "project"},
+		{"notes/k.txt", utf16Text(otherText+"\n", binary.BigEndian, false), nil, "key"},
+		{"notes/k.txt", utf16Text("\uFEFF"+text, binary.LittleEndian, false), key, "project"},
+		{"notes/k.txt", utf16Text(text+strings.Repeat("\r\n", 300), binary.LittleEndian, true), nil, "key"},
+		// Decoded, what is no key in UTF-8 is none in UTF-16 either.
+		{"notes/k.txt", utf16Text(text[:20]+"\r\n"+text[20:], binary.LittleEndian, true), key, "-"},
+		{"notes/k.txt", utf16Text("key: "+text, binary.LittleEndian, false), nil, "-"},
+		{"notes/k.txt", utf16Text(strings.Repeat(text, 8), binary.LittleEndian, true), nil, "-"},
+		{"notes/hello.txt", utf16Text("hello, world\r\n", binary.LittleEndian, true), nil, "-"},
+		{"pin.txt", utf16Text(string(v1(t, key, "0123456789abcdef")), binary.LittleEndian, true), key, "-"},
+		{"pin.txt", utf16Text(string(v1(t, key, "0123456789abcdef")), binary.LittleEndian, true), nil, "key"},
+		{"pin.encrypted", utf16Text(otherText, binary.LittleEndian, true), key, "-"},
+		{"pin.aes", utf16Text(otherText, binary.LittleEndian, true), key, "key"},
+		// Half a key's UTF-16 (an odd length), or NULs where the text is,
+		// are not UTF-16 text.
+		{"notes/k.txt", utf16Text(otherText, binary.LittleEndian, true)[1:], nil, "-"},
+		{"notes/k.txt", bytes.ReplaceAll(utf16Text(otherText, binary.LittleEndian, false), []byte{'Q', 0}, []byte{0, 0}), nil, "-"},
 		// An env file is a key only in the one shape that is both: a
 		// variable with an empty value whose name is 43 letters and digits
 		// (base64 of 32 bytes ends in one '='). That has always been so.
@@ -206,6 +231,50 @@ func TestKeyRule(t *testing.T) {
 		}
 		if (k != nil) != (got != "-") || k != nil && k.Equal(tc.project) != (got == "project") {
 			t.Errorf("KeyContent(%s, %q, project %v) = %v, want the verdict %s", tc.name, tc.data, tc.project, k, tc.want)
+		}
+	}
+}
+
+// utf16Text is text in UTF-16 in that byte order, with a byte order mark
+// or without.
+func utf16Text(text string, order binary.AppendByteOrder, bom bool) []byte {
+	var out []byte
+	if bom {
+		out = order.AppendUint16(out, 0xfeff)
+	}
+	for _, u := range utf16.Encode([]rune(text)) {
+		out = order.AppendUint16(out, u)
+	}
+	return out
+}
+
+// TestUTF16KeyFile checks that a key saved as UTF-16 is a key file for
+// validate (EN008) while the key loader still refuses it, with its
+// message: the rule for a file is not the rule for a key to use.
+func TestUTF16KeyFile(t *testing.T) {
+	key, err := crypto.GenerateKey(bytes.NewReader(bytes.Repeat([]byte{7}, 32)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.TrimSpace(string(key.Encode()))
+	for _, tc := range []struct {
+		data []byte
+		msg  string // crypto.ParseKey's
+	}{
+		{utf16Text(text+"\r\n", binary.LittleEndian, true), "the key is UTF-16 text: save it as plain text"},
+		{utf16Text(text, binary.BigEndian, true), "the key is UTF-16 text: save it as plain text"},
+		{utf16Text(text+"\n", binary.LittleEndian, false), "the key is UTF-16 text without a byte order mark: save it as plain text"},
+	} {
+		if _, err := crypto.ParseKey(tc.data); !errors.Is(err, crypto.ErrInvalidKey) || !strings.Contains(err.Error(), tc.msg) {
+			t.Errorf("ParseKey(%q) = %v, want the loader's refusal %q", tc.data, err, tc.msg)
+		}
+		_, err := File("notes/key.txt", tc.data, Options{Key: func() (*crypto.Key, error) { return key, nil }, NoKeyIsError: true})
+		var kf *KeyFileError
+		if !errors.As(err, &kf) || !kf.Project {
+			t.Errorf("File(notes/key.txt, %q) = %v, want the project's KeyFileError", tc.data, err)
+		}
+		if !LooksLikeKey(tc.data) {
+			t.Errorf("LooksLikeKey(%q) = false, want true", tc.data)
 		}
 	}
 }
