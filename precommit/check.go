@@ -37,8 +37,10 @@ type Checker struct {
 	// Allow are the --allow exceptions.
 	Allow []Allow
 	// Exists says whether a file of the project exists (tracked, staged or
-	// in the work tree); the plaintext twin rule asks it about X.encrypted.
-	// Nil means the work tree, relative to the working directory.
+	// in the work tree); the plaintext twin rule asks it about the names
+	// the encrypted file of X.ext may have (X.ext.encrypted, X.encrypted:
+	// see encryptedNames). Nil means the work tree, relative to the
+	// working directory.
 	Exists func(name string) bool
 
 	// The project key's text and bytes, to look for in every file;
@@ -50,6 +52,30 @@ type Checker struct {
 // twinSuffixes mark an encrypted file whose plaintext twin must not be
 // committed beside it.
 var twinSuffixes = []string{".encrypted", ".enc"}
+
+// encryptedNames returns, in order, the names that the encrypted file of
+// the plaintext name may have: name with a suffix (app.env.encrypted,
+// app.env.enc), as shipseal names it, then name with its extension
+// replaced by one (dockercfg.encrypted for dockercfg.json), as the README
+// and jet's docs pair them. The extension is replaced only in a name with
+// one dot, that of the extension, so that the last part of .env.local or
+// app.env.local, which names a variant rather than a format, is not taken
+// for one (.env.encrypted is not the encrypted .env.local); and not in a
+// template's name (env.example beside env.encrypted is its example, as
+// for CK006).
+func encryptedNames(name string) []string {
+	var names []string
+	for _, s := range twinSuffixes {
+		names = append(names, name+s)
+	}
+	base := path.Base(name)
+	if stem := strings.TrimSuffix(base, path.Ext(base)); stem != "" && stem != base && !strings.Contains(stem, ".") && !templateName(name) {
+		for _, s := range twinSuffixes {
+			names = append(names, path.Join(path.Dir(name), stem+s))
+		}
+	}
+	return names
+}
 
 // Check checks one file: name is its path (slash-separated, relative to
 // the repository root), data its content, or nil when the file is larger
@@ -146,14 +172,14 @@ func (c *Checker) checkContent(name string, data []byte) (*diag.Report, error) {
 			}
 			return r, nil
 		}
-		r = c.plain(name, data, true)
+		r = c.plain(name, data, true, "")
 		r.Diagnostics = append([]diag.Diagnostic{diag.Errorf(CodeNotEncrypted, diag.Position{},
 			fmt.Sprintf("encrypt it (shipseal encrypt %s %s) and commit only the encrypted file",
 				shellquote.Quote(path.Join(path.Dir(name), validate.BaseName(name))), shellquote.Quote(name)),
 			"%s is named as an encrypted file but is not encrypted: its content would be committed in the clear", diag.Phrase(base))},
 			r.Diagnostics...)
 	default:
-		r = c.plain(name, data, false)
+		r = c.plain(name, data, false, twin)
 	}
 	r = c.projectKeyIn(r, name, data)
 	if twin != "" {
@@ -165,22 +191,30 @@ func (c *Checker) checkContent(name string, data []byte) (*diag.Report, error) {
 	return r, nil
 }
 
-// plain validates plaintext that is a dockercfg or an env file by name, or
-// holds docker credentials whatever its name; other files give nil, unless
-// always is set.
-func (c *Checker) plain(name string, data []byte, always bool) *diag.Report {
-	kind := plainKindFromName(name)
-	if c.Validate.Kind != validate.Auto {
-		kind = c.Validate.Kind
+// plain validates plaintext by validate's rule, with check's own rules on
+// top: a file that validate recognises by its name as a dockercfg or an
+// env file (see metKind), or JSON with docker's shape (dockercfg.Shaped)
+// that holds real credentials (CK002), whatever its name; other files
+// give nil. always is for a file named as encrypted (CK005), which is
+// validated as validate validates it, by validate.DetectKind. twin is the
+// encrypted file of name, if there is one (see twinOf).
+func (c *Checker) plain(name string, data []byte, always bool, twin string) *diag.Report {
+	kind := c.Validate.Kind
+	switch {
+	case kind != validate.Auto:
+	case always:
+		kind = validate.DetectKind(name, data)
+	default:
+		kind = metKind(name, data)
 	}
 	var cfg *dockercfg.Config
-	if kind == validate.Dockercfg || kind == validate.Auto && dockercfg.Detect(data) {
+	if kind == validate.Dockercfg || kind == validate.Auto && dockercfg.Shaped(data) {
 		cfg, _ = dockercfg.Validate(name, data, dockercfg.Options{})
 		if kind == validate.Auto && len(realCredentials(cfg, data)) > 0 {
 			kind = validate.Dockercfg
 		}
 	}
-	if kind == validate.Auto && !always {
+	if kind == validate.Auto {
 		return nil
 	}
 	opts := c.Validate
@@ -192,9 +226,16 @@ func (c *Checker) plain(name string, data []byte, always bool) *diag.Report {
 	r, env := validate.PlainEnv(name, data, opts, nil)
 	if kind == validate.Env && !always {
 		// A file named as encrypted (always) is CK005 already.
-		r.Add(envSecrets(name, data, env, r.Source, c.projectKey())...)
+		r.Add(envSecrets(name, encryptedName(name, twin), data, env, r.Source, c.projectKey())...)
 	}
 	if kind == validate.Dockercfg {
+		hint := fmt.Sprintf("commit the encrypted file only: shipseal encrypt %s %s, then git rm --cached %[1]s "+
+			"and add it to .gitignore; if it was ever pushed, change the password", shellquote.Quote(name), shellquote.Quote(encryptedName(name, twin)))
+		if always {
+			// CK005's fix: name is the encrypted file's.
+			hint = fmt.Sprintf("encrypt it (shipseal encrypt %s %s) and commit only the encrypted file; if it was ever pushed, change the password",
+				shellquote.Quote(path.Join(path.Dir(name), validate.BaseName(name))), shellquote.Quote(name))
+		}
 		regs := realCredentials(cfg, data)
 		at := quotedAt(data, regs)
 		for _, reg := range regs {
@@ -208,9 +249,7 @@ func (c *Checker) plain(name string, data []byte, always bool) *diag.Report {
 			if reg == someRegistry {
 				shown = diag.Phrase(reg)
 			}
-			r.Add(diag.Errorf(CodePlainCredentials, pos,
-				fmt.Sprintf("commit the encrypted file only: shipseal encrypt %s %s, then git rm --cached %[1]s "+
-					"and add it to .gitignore; if it was ever pushed, change the password", shellquote.Quote(name), shellquote.Quote(name+".encrypted")),
+			r.Add(diag.Errorf(CodePlainCredentials, pos, hint,
 				"plaintext credentials for %s: anyone who can read the repository can log in to the registry", shown))
 		}
 	}
@@ -249,30 +288,18 @@ func quotedAt(data []byte, names []string) map[string]int {
 	return at
 }
 
-// plainKindFromName is validate.KindFromName made careful for a check
-// that sees every file of a project, not only the ones named on purpose.
-func plainKindFromName(name string) validate.Kind {
-	base := strings.ToLower(path.Base(name))
-	switch kind := validate.KindFromName(name); {
-	case base == ".envrc":
-		return validate.Auto // direnv's shell script, not an env file
-	case kind == validate.Dockercfg && base == "config.json":
-		// Many programs have a config.json; docker's lives in .docker/.
-		// Elsewhere only credentials in it (see plain) make it docker's.
-		if dir := path.Base(path.Dir(name)); dir == ".docker" || dir == "docker" {
-			return kind
-		}
+// metKind is validate's rule for a file that it meets in a directory
+// rather than is given (validate.Walk), as check meets every file of a
+// project: a file that validate recognises by its name (validate.Recognised:
+// not direnv's .envrc, nor dockercfg.md or dockercfg_test.go) is of the
+// kind its name says, unless it is another program's config.json
+// (validate.Foreign: outside .docker/ and docker/, without docker's
+// shape). Other files are Auto: none of validate's business.
+func metKind(name string, data []byte) validate.Kind {
+	if !validate.Recognised(name) || validate.Foreign(name, data) {
 		return validate.Auto
-	case kind == validate.Dockercfg:
-		// dockercfg, .dockercfg, prod-dockercfg.json are credential files;
-		// dockercfg_test.go and dockercfg.md are not.
-		if ext := path.Ext(base); ext == "" || ext == ".json" || strings.HasPrefix(base, ".dockercfg") {
-			return kind
-		}
-		return validate.Auto
-	default:
-		return kind
 	}
+	return validate.KindFromName(name)
 }
 
 // someRegistry stands for the registries of a file that could not be
@@ -445,8 +472,8 @@ func (c *Checker) projectKeyIn(r *diag.Report, name string, data []byte) *diag.R
 	return r
 }
 
-// twinOf returns the encrypted file that name is the plaintext of, if it
-// exists, or "".
+// twinOf returns the encrypted file that name is the plaintext of, the
+// first of encryptedNames that exists, or "".
 func (c *Checker) twinOf(name string) string {
 	if validate.NamedEncrypted(name) {
 		return ""
@@ -455,12 +482,28 @@ func (c *Checker) twinOf(name string) string {
 	if exists == nil {
 		exists = func(n string) bool { _, err := os.Stat(n); return err == nil }
 	}
-	for _, s := range twinSuffixes {
-		if exists(name + s) {
-			return name + s
+	for _, n := range encryptedNames(name) {
+		if exists(n) {
+			return n
 		}
 	}
 	return ""
+}
+
+// encryptedName is the name that a hint gives the encrypted file of the
+// plaintext name: its twin when there is one (dockercfg.encrypted for
+// dockercfg.json), so that the hint does not make a second encrypted copy
+// of it, and name.encrypted otherwise: the suffix alone is dropped to get
+// the plaintext's name back, as validate, decrypt's hints and CK005 do, it
+// keeps the name that says what the file is (app.env.encrypted is an env
+// file, config.json.encrypted a dockercfg, where app.encrypted and
+// config.encrypted are neither), and it cannot be the encrypted file of
+// another plaintext (dockercfg and dockercfg.json).
+func encryptedName(name, twin string) string {
+	if twin != "" {
+		return twin
+	}
+	return name + ".encrypted"
 }
 
 func twinDiag(name, twin string) diag.Diagnostic {

@@ -3,11 +3,14 @@ package precommit_test
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/shipseal/shipseal/crypto"
 	"github.com/shipseal/shipseal/diag"
@@ -189,6 +192,185 @@ func TestCheck(t *testing.T) {
 	}
 }
 
+// TestCheckKindIsValidatesRule pins which plaintext check validates, and
+// as what: validate's rule for a file it meets in a directory
+// (validate.Recognised by name, unless validate.Foreign: another program's
+// config.json), with CK002 on top for JSON of docker's shape
+// (dockercfg.Shaped) under any other name. want is the report's kind and
+// codes, "-" for none. The cases marked "was" are where check used its
+// own name rule and dockercfg.Detect, and said otherwise.
+func TestCheckKindIsValidatesRule(t *testing.T) {
+	cred := `"auth": "` + secretAuth + `"`
+	for _, tc := range []struct {
+		name, data string
+		want       string
+	}{
+		// By name, as validate: dockercfg and env files, not .envrc,
+		// dockercfg.md or dockercfg_test.go.
+		{"prod-dockercfg.json", `{"port": 8080}`, "dockercfg DC010/error"},
+		{"deploy/.dockercfg", `{`, "dockercfg DC001/error"},
+		{".docker/config.json", `{"proxies": {}}`, "dockercfg DC023/error"},
+		{"docker/config.json", `{"auths": {"r.io": {` + cred + `}}}`, "dockercfg CK002/error"},
+		{"prod.env", "A=1\n=2\n", "env EV005/error"},
+		{".envrc", "export A=1\n", "-"},
+		{"docs/dockercfg.md", "# dockercfg\n{\"auths\": {\"r.io\": {" + cred + "}}}\n", "-"},
+		// Another program's config.json is left alone; one with docker's
+		// shape is docker's wherever it is, and validated as a dockercfg
+		// like any other (was: only CK002, and only with credentials; a
+		// config.json of credential helpers passed unchecked).
+		{"src/config.json", `{"features": {"beta": "on"}, "port": 8080}`, "-"},
+		{"config.json", `{"psFormat": "table"}`, "-"},
+		{"src/config.json", `{"auths": {"r.io": {` + cred + `}}}`, "dockercfg CK002/error"},
+		{"src/config.json", `{"auths": {"r.io": {}}, "credsStore": "desktop"}`, "dockercfg DC016/error"},
+		{"ci/config.json", `{"credHelpers": {"gcr.io": "gcloud"}}`, "dockercfg DC016/error"},
+		{"ci/config.json", `{"auths": {"r.io": {"auth": "$REGISTRY_AUTH"}}}`, "dockercfg DC011/error"},
+		{"ci/config.json", `{"auths": {"r.io": {"username": "ci", "password": "${P}"}}}`, "dockercfg "},
+		// Under any other name, JSON of docker's shape holding credentials
+		// is CK002, and validated; without credentials, none of check's
+		// business.
+		{"registry-backup.json", `{"auths": {"r.io": {` + cred + `}}}`, "dockercfg CK002/error"},
+		{"vectors/dockercfg.plain", `{"quay.io": {` + cred + `, "email": "a@b.c"}}`, "dockercfg CK002/error"},
+		{"registry-backup.json", `{"auths": {"r.io": {}}, "credsStore": "desktop"}`, "-"},
+		{"broken.json", `{"auths": {"r.io": {` + cred + ` "x": 1}}}`, "dockercfg DC001/error CK002/error"},
+		// JSON that is not docker's shape is no dockercfg, and its fields
+		// are no registry credentials (was CK002, "plaintext credentials
+		// for db: ... can log in to the registry", by Detect's looser
+		// legacy rule): an application's secrets.json, or JSON that docker
+		// cannot read as a credential file (a field that is no registry's;
+		// a legacy entry's username and password, which docker's legacy
+		// loader ignores for auth).
+		{"secrets.json", `{"db": {"username": "app", "password": "` + secretPass + `"}}`, "-"},
+		{"registry.json", `{"myregistry": {` + cred + `}}`, "-"},
+		{"registry.json", `{"quay.io": {` + cred + `}, "note": "x"}`, "-"},
+		{"registry.json", `{"quay.io": {"username": "bob", "password": "` + secretPass + `"}}`, "-"},
+		// Named as encrypted but plaintext (CK005): validated as validate
+		// validates it (validate.DetectKind).
+		{"dockercfg.encrypted", `{"auths": {"r.io": {` + cred + `}}}`, "dockercfg CK005/error CK002/error"},
+		{"secrets.json.enc", `{"db": {"password": "` + secretPass + `"}}`, "unknown CK005/error"},
+	} {
+		r, err := checker(nil).Check(tc.name, []byte(tc.data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := "-"
+		if r != nil {
+			got = r.Kind + " " + codes(r)
+		}
+		if got != tc.want {
+			t.Errorf("Check(%s, %.60q) = %q, want %q", tc.name, tc.data, got, tc.want)
+		}
+		// What validate meets in a directory, check validates as the same
+		// kind.
+		if validate.Recognised(tc.name) && !validate.Foreign(tc.name, []byte(tc.data)) && !validate.NamedEncrypted(tc.name) {
+			v, err := validate.File(tc.name, []byte(tc.data), validate.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r == nil || r.Kind != v.Kind {
+				t.Errorf("Check(%s) = %q, validate's kind is %s", tc.name, got, v.Kind)
+			}
+		}
+	}
+}
+
+// TestCheckTwins pins the plaintext twin rule (CK003) and the encrypted
+// file that CK002's and CK006's hints name: the encrypted file of X.ext is
+// X.ext.encrypted, X.ext.enc, X.encrypted or X.enc, the first that exists
+// (dockercfg.json beside dockercfg.encrypted, as the README pairs them),
+// and X.ext.encrypted when none does. want is the twin CK003 names ("-"
+// for none), then the encrypted file in the hint.
+func TestCheckTwins(t *testing.T) {
+	cfg := `{"auths": {"registry.example.com": {"auth": "` + secretAuth + `"}}}`
+	env := "DB_PASSWORD=" + secretPass + "\n"
+	for _, tc := range []struct {
+		name, data string
+		exists     []string
+		want       string
+	}{
+		// The README's pair, both ways round: dockercfg.json's encrypted
+		// file is dockercfg.encrypted, and dockercfg.json is the plaintext
+		// of dockercfg.encrypted.
+		{"dockercfg.json", cfg, []string{"dockercfg.encrypted"}, "dockercfg.encrypted dockercfg.encrypted"},
+		{"ci/dockercfg.json", cfg, []string{"ci/dockercfg.enc"}, "ci/dockercfg.enc ci/dockercfg.enc"},
+		{"dockercfg.json", cfg, []string{"dockercfg.json.encrypted"}, "dockercfg.json.encrypted dockercfg.json.encrypted"},
+		// The whole name first, then .encrypted before .enc.
+		{"dockercfg.json", cfg, []string{"dockercfg.encrypted", "dockercfg.json.encrypted"}, "dockercfg.json.encrypted dockercfg.json.encrypted"},
+		{"dockercfg.json", cfg, []string{"dockercfg.encrypted", "dockercfg.json.enc"}, "dockercfg.json.enc dockercfg.json.enc"},
+		{"dockercfg.json", cfg, []string{"dockercfg.enc", "dockercfg.encrypted"}, "dockercfg.encrypted dockercfg.encrypted"},
+		// None: X.ext.encrypted, today's name, whatever the kind.
+		{"dockercfg.json", cfg, nil, "- dockercfg.json.encrypted"},
+		{"docker/config.json", cfg, nil, "- docker/config.json.encrypted"},
+		{"app.env", env, nil, "- app.env.encrypted"},
+		// CK006's hint too.
+		{"app.env", env, []string{"app.encrypted"}, "app.encrypted app.encrypted"},
+		{".env", env, []string{".env.encrypted"}, ".env.encrypted .env.encrypted"},
+		{".env", env, []string{".encrypted"}, "- .env.encrypted"},
+		// Any file, as before.
+		{"notes.txt", "hello", []string{"notes.encrypted"}, "notes.encrypted"},
+		{"notes", "hello", []string{"notes.encrypted"}, "notes.encrypted"},
+		{"notes.txt", "hello", []string{"other.encrypted", "notes.txt.aes"}, "-"},
+		// The extension is replaced only in a name with one dot: the last
+		// part of .env.local or app.env.local names a variant, and
+		// .env.encrypted is not the encrypted .env.local.
+		{".env.local", env, []string{".env.encrypted"}, "- .env.local.encrypted"},
+		{".env.production", "LOG=1\n", []string{".env.encrypted"}, "-"},
+		{"app.env.local", env, []string{"app.env.encrypted"}, "-"},
+		{"ci/app.env.local", env, []string{"ci/app.env.local.enc"}, "ci/app.env.local.enc"},
+		// A template is not the plaintext of the encrypted file it shows.
+		{"env.example", "DB_PASSWORD=\n", []string{"env.encrypted"}, "-"},
+		{"dockercfg.sample", `{"auths": {}}`, []string{"dockercfg.encrypted"}, "-"},
+		// Another directory's file is not a twin.
+		{"ci/dockercfg.json", cfg, []string{"dockercfg.encrypted"}, "- ci/dockercfg.json.encrypted"},
+	} {
+		r, err := checker(nil, tc.exists...).Check(tc.name, []byte(tc.data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		twin, hinted := "-", ""
+		var ds []diag.Diagnostic
+		if r != nil {
+			ds = r.Diagnostics
+		}
+		for _, d := range ds {
+			switch d.Code {
+			case precommit.CodePlainTwin:
+				if !strings.HasPrefix(d.Hint, "commit only ") {
+					t.Fatalf("%s: CK003's hint %q", tc.name, d.Hint)
+				}
+				twin = d.Hint[len("commit only "):strings.Index(d.Hint, ":")]
+			case precommit.CodePlainCredentials, precommit.CodePlainEnvSecret:
+				f := strings.Fields(d.Hint[strings.Index(d.Hint, "shipseal encrypt "):])
+				if f[2] != tc.name {
+					t.Errorf("%s: %s's hint encrypts %s", tc.name, d.Code, f[2])
+				}
+				hinted = " " + strings.TrimSuffix(f[3], ",")
+			}
+		}
+		if twin != "-" {
+			// CK003's message names the twin by its base name: the hint
+			// gives it too, in full.
+			twin = path.Join(path.Dir(tc.name), twin)
+		}
+		if got := twin + hinted; got != tc.want {
+			t.Errorf("Check(%s) beside %q: twin and hint %q, want %q (%s)", tc.name, tc.exists, got, tc.want, codes(r))
+		}
+	}
+}
+
+// A file named as encrypted that holds plaintext credentials: CK002's hint
+// is CK005's fix, never an encrypted copy of it (x.encrypted.encrypted).
+func TestCheckPlaintextNamedAsEncryptedHint(t *testing.T) {
+	r, err := checker(nil, "dockercfg.encrypted.encrypted").Check("ci/dockercfg.encrypted",
+		[]byte(`{"auths": {"registry.example.com": {"auth": "`+secretAuth+`"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "encrypt it (shipseal encrypt ci/dockercfg ci/dockercfg.encrypted) and commit only the encrypted file; if it was ever pushed, change the password"
+	if codes(r) != "CK005/error CK002/error" || r.Diagnostics[1].Hint != want {
+		t.Errorf("got %s, CK002's hint %q; want %q", codes(r), r.Diagnostics[len(r.Diagnostics)-1].Hint, want)
+	}
+}
+
 // TestCheckKeyRule pins CK001's verdict on a whole file: validate's rule
 // (validate.KeyFile, EN008), so that check and validate agree, with the
 // cases where they used to differ. want is "project" or "key" for CK001
@@ -222,6 +404,14 @@ func TestCheckKeyRule(t *testing.T) {
 		{`deploy\codeship.aes`, []byte("anything"), key, "name"},
 		{`deploy\codeship.aes`, []byte(otherText + "\n"), key, "key"},
 		{`deploy\codeship.aes`, []byte(text + "\n"), key, "project"},
+		// Saved as UTF-16 (Notepad's "Unicode", PowerShell, iconv), with
+		// or without a byte order mark: the key loader refuses it, but
+		// committed it leaks the key all the same.
+		{"notes/k.txt", utf16LE("\uFEFF" + text + "\r\n"), key, "project"},
+		{"notes/k.txt", utf16LE(otherText + "\n"), key, "key"},
+		{"notes/k.txt", utf16LE(otherText), nil, "key"},
+		{"notes/k.txt", utf16LE("\uFEFF" + otherText[:22] + "\r\n" + otherText[22:] + "\r\n"), nil, "-"},
+		{"notes/hello.txt", utf16LE("\uFEFFhello\r\n"), key, "-"},
 		// An env file of one variable, with no value and a 43-character
 		// name, has a key's shape (validate's rule too, as before).
 		{".env", []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFG=\n"), nil, "key"},
@@ -250,6 +440,15 @@ func TestCheckKeyRule(t *testing.T) {
 			t.Errorf("validate.KeyFile(%s) says key %v, check %v", tc.name, vk, ck)
 		}
 	}
+}
+
+// utf16LE is text in UTF-16, little-endian, as Windows saves it.
+func utf16LE(text string) []byte {
+	var out []byte
+	for _, u := range utf16.Encode([]rune(text)) {
+		out = binary.LittleEndian.AppendUint16(out, u)
+	}
+	return out
 }
 
 func rawKey(t testing.TB, text string) []byte {

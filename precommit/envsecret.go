@@ -27,11 +27,12 @@ import (
 // file's dialect (validate.PlainEnv), or nil when the parser refused it
 // (its errors are reported already): data is then read line by line,
 // leniently, so that a syntax error elsewhere does not hide a password.
-// src is the file's source, for positions.
+// src is the file's source, for positions. encrypted is the name that
+// the hints give the encrypted file (see encryptedName).
 //
 // A value that holds the project key (project, which may be nil) is left
 // to rule CK001, which says what it is: the project key, not "a key".
-func envSecrets(name string, data []byte, f *envfile.File, src *diag.Source, project *keyNeedles) []diag.Diagnostic {
+func envSecrets(name, encrypted string, data []byte, f *envfile.File, src *diag.Source, project *keyNeedles) []diag.Diagnostic {
 	if templateName(name) {
 		return nil
 	}
@@ -57,7 +58,7 @@ func envSecrets(name string, data []byte, f *envfile.File, src *diag.Source, pro
 		out = append(out, diag.Errorf(CodePlainEnvSecret, pos,
 			fmt.Sprintf("commit the encrypted file only: shipseal encrypt %s %s, then git rm --cached %[1]s and add it to .gitignore; "+
 				"if it was ever pushed, change the secret (an example with placeholder values belongs in .env.example)",
-				shellquote.Quote(name), shellquote.Quote(name+".encrypted")),
+				shellquote.Quote(name), shellquote.Quote(encrypted)),
 			"%s holds %s in plaintext: anyone who can read the repository can use it", shownVariable(e.Name), diag.Phrase(what)))
 	}
 	return out

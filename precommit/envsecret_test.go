@@ -273,7 +273,7 @@ func TestCheckEnvParsesOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := envSecrets(".env", []byte("A=1\n"), given, nil, nil); len(d) != 1 {
+	if d := envSecrets(".env", ".env.encrypted", []byte("A=1\n"), given, nil, nil); len(d) != 1 {
 		t.Errorf("envSecrets of a file given parsed: %d findings, want 1, the given file's", len(d))
 	}
 	c := &Checker{Validate: validate.Options{AutoDialect: true}, Exists: func(string) bool { return false }}
@@ -287,7 +287,7 @@ func TestCheckEnvParsesOnce(t *testing.T) {
 	}
 	check := testing.AllocsPerRun(10, func() { c.Check(".env", data) })
 	plain := testing.AllocsPerRun(10, func() { validate.PlainEnv(".env", data, opts, nil) })
-	search := testing.AllocsPerRun(10, func() { envSecrets(".env", data, f, r.Source, nil) })
+	search := testing.AllocsPerRun(10, func() { envSecrets(".env", ".env.encrypted", data, f, r.Source, nil) })
 	pragmas := testing.AllocsPerRun(10, func() { parsePragmas(data) })
 	parse := testing.AllocsPerRun(10, func() { envfile.Parse(data, opts.Dialect) })
 	rest := check - plain - search - pragmas
