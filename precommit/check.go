@@ -220,6 +220,10 @@ func (c *Checker) plain(name string, data []byte, always bool, twin string) *dia
 	opts := c.Validate
 	opts.Kind = kind
 	opts.Strict = false // Check promotes after the hygiene rules are in
+	// The file as a command names it, for the commands that hints
+	// suggest (DC016's dockercfg inline): check's names are those of the
+	// repository, relative to its root, as in check's own hints.
+	opts.Path = name
 	// env is the env file as validation parsed it (in the dialect that
 	// AutoDialect gives its name): the CK006 search reads it, not a
 	// second parse.
@@ -229,6 +233,10 @@ func (c *Checker) plain(name string, data []byte, always bool, twin string) *dia
 		r.Add(envSecrets(name, encryptedName(name, twin), data, env, r.Source, c.projectKey())...)
 	}
 	if kind == validate.Dockercfg {
+		regs := realCredentials(cfg, data)
+		if len(regs) == 0 && !always {
+			r.Diagnostics = dropCIFindings(r.Diagnostics)
+		}
 		hint := fmt.Sprintf("commit the encrypted file only: shipseal encrypt %s %s, then git rm --cached %[1]s "+
 			"and add it to .gitignore; if it was ever pushed, change the password", shellquote.Quote(name), shellquote.Quote(encryptedName(name, twin)))
 		if always {
@@ -236,7 +244,6 @@ func (c *Checker) plain(name string, data []byte, always bool, twin string) *dia
 			hint = fmt.Sprintf("encrypt it (shipseal encrypt %s %s) and commit only the encrypted file; if it was ever pushed, change the password",
 				shellquote.Quote(path.Join(path.Dir(name), validate.BaseName(name))), shellquote.Quote(name))
 		}
-		regs := realCredentials(cfg, data)
 		at := quotedAt(data, regs)
 		for _, reg := range regs {
 			pos := diag.Position{}
@@ -254,6 +261,33 @@ func (c *Checker) plain(name string, data []byte, always bool, twin string) *dia
 		}
 	}
 	return r
+}
+
+// ciFindings are the dockercfg findings about what a file gives CI
+// rather than about what it holds: credentials that a credential helper
+// keeps (DC016), a helper named beside credentials (DC022), no
+// credentials at all (DC023). validate and encrypt report them, for a file
+// meant to be the CI's dockercfg; check, whose job is to stop broken files
+// and leaked secrets, does not for a plaintext dockercfg without
+// credentials: a config.json of credHelpers or credsStore (for CI machines
+// with the helper installed), or one of proxies, is a legitimate file that
+// holds no secret. An encrypted dockercfg, a plaintext one with real
+// credentials (CK002 already) and one named as encrypted (CK005) keep them.
+var ciFindings = map[string]bool{
+	dockercfg.CodeHelperHeld:    true,
+	dockercfg.CodeHelperSet:     true,
+	dockercfg.CodeNoCredentials: true,
+}
+
+// dropCIFindings returns ds without the ciFindings.
+func dropCIFindings(ds []diag.Diagnostic) []diag.Diagnostic {
+	kept := ds[:0]
+	for _, d := range ds {
+		if !ciFindings[d.Code] {
+			kept = append(kept, d)
+		}
+	}
+	return kept
 }
 
 // quotedAt returns the offset of the first "name" in data for each of
