@@ -71,7 +71,8 @@ func (a AuthConfig) Empty() bool {
 type Entry struct {
 	// Registry is the key as written in the file.
 	Registry string
-	// Key is Normalize(Registry): what docker matches it by.
+	// Key is Normalize(Registry): what shipseal matches it by (docker
+	// matches Registry, as written).
 	Key string
 	AuthConfig
 }

@@ -141,7 +141,8 @@ func (c *Config) Inline(registries []string, ask Helper) (out *Config, fromHelpe
 }
 
 // helperKey returns the spelling of registry that the config's
-// credHelpers uses, so the helper is asked under the key it stored.
+// credHelpers uses, so the helper is asked under the key it stored, or
+// else the key docker login stores registry under (LoginKey).
 func helperKey(c *Config, registry string) string {
 	key := Normalize(registry)
 	for r := range c.CredHelpers {
@@ -149,5 +150,5 @@ func helperKey(c *Config, registry string) string {
 			return r
 		}
 	}
-	return key
+	return LoginKey(registry)
 }

@@ -7,16 +7,22 @@ import (
 	"strconv"
 	"strings"
 
+	configcredentials "github.com/docker/cli/cli/config/credentials"
+
 	"github.com/shipseal/shipseal/diag"
 )
 
 // DockerHubKey is the key docker stores Docker Hub credentials under.
 const DockerHubKey = "https://index.docker.io/v1/"
 
-// Normalize returns the key that docker matches a registry by: the host
-// name (and port) without scheme or path, lower-cased, and DockerHubKey for
-// every name of Docker Hub (docker.io, index.docker.io,
-// registry-1.docker.io, https://index.docker.io/v1/).
+// Normalize returns what shipseal matches a registry by, to tell whether
+// two keys name the same registry (DC017, Config.Lookup, HelperFor): the
+// host name (and port) without scheme or path, lower-cased, and
+// DockerHubKey for every name of Docker Hub (docker.io, index.docker.io,
+// registry-1.docker.io, https://index.docker.io/v1/). Docker itself does
+// not lower-case: it looks a key up as written (configfile.GetAuthConfig,
+// case-sensitively), so a key that is written for docker to find is
+// LoginKey's, not Normalize's.
 func Normalize(registry string) string {
 	host := strings.ToLower(hostOf(strings.TrimSpace(registry)))
 	switch host {
@@ -24,6 +30,24 @@ func Normalize(registry string) string {
 		return DockerHubKey
 	}
 	return host
+}
+
+// LoginKey returns the key that docker login stores registry's credentials
+// under, in a config.json or a credential helper: DockerHubKey for every
+// name of Docker Hub (see Normalize), otherwise docker's
+// credentials.ConvertToHostname, which keeps host and port as typed, letter
+// case too, and drops a scheme and a path (https://registry.example.com/v2/
+// is registry.example.com). docker pull looks credentials up under the host
+// exactly as the image names it (configfile.GetAuthConfig), so
+// Registry.Example.com's are found for Registry.Example.com/team/app, and a
+// lower-cased key would not be. Every key that shipseal writes or asks a
+// helper for, from a registry given by name, is LoginKey's.
+func LoginKey(registry string) string {
+	registry = strings.TrimSpace(registry)
+	if Normalize(registry) == DockerHubKey {
+		return DockerHubKey
+	}
+	return configcredentials.ConvertToHostname(registry)
 }
 
 // hostOf is docker's credentials.ConvertToHostname: it keeps host and port

@@ -14,7 +14,6 @@ import (
 	"sync"
 	"time"
 
-	configcredentials "github.com/docker/cli/cli/config/credentials"
 	"github.com/docker/docker-credential-helpers/client"
 	"github.com/docker/docker-credential-helpers/credentials"
 
@@ -396,7 +395,7 @@ func (g *Generator) planEnv() (*plan, error) {
 		}
 	}
 	registry := strings.TrimSpace(vals[EnvRegistry])
-	key := registryKey(registry)
+	key := dockercfg.LoginKey(registry)
 	var notes []string
 	if key != registry {
 		notes = append(notes, fmt.Sprintf("$%s %s is written as %s, the key docker login stores its credentials under", EnvRegistry, dockercfg.RedactRegistry(registry), dockercfg.RedactKey(registry, key)))
@@ -423,22 +422,6 @@ func (g *Generator) planEnv() (*plan, error) {
 			return &Credentials{Source: SourceEnv, Origin: origin, Config: cfg}, nil
 		},
 	}, nil
-}
-
-// registryKey is the key docker login stores a registry's credentials
-// under: https://index.docker.io/v1/ for any name of Docker Hub, otherwise
-// docker's credentials.ConvertToHostname, which keeps host and port and
-// drops a scheme and a path (https://registry.example.com/v2/ is
-// registry.example.com). The letter case is kept, as docker keeps it: docker
-// pull looks a key up exactly as the image names the host
-// (configfile.GetAuthConfig), so Registry.Example.com's credentials are
-// found for Registry.Example.com/team/app and not for
-// registry.example.com/team/app.
-func registryKey(registry string) string {
-	if dockercfg.Normalize(registry) == dockercfg.DockerHubKey {
-		return dockercfg.DockerHubKey
-	}
-	return configcredentials.ConvertToHostname(registry)
 }
 
 // Source 4: a credential helper.
@@ -470,7 +453,7 @@ func (g *Generator) planHelper() (*plan, error) {
 		// docker login stores and docker pull looks up, as
 		// $DOCKER_REGISTRY is; two that differ only in letter case are
 		// still the same registry to shipseal's validation (DC017).
-		key := registryKey(strings.TrimSpace(r))
+		key := dockercfg.LoginKey(strings.TrimSpace(r))
 		if key == "" {
 			return nil, &configError{msg: "--registry is empty", hint: "give a registry host name"}
 		}

@@ -81,7 +81,14 @@ func runDockercfgCreate(s *streams, opts *dockercfgCreateOptions) error {
 			cfg = existing
 		}
 	}
-	key := dockercfg.Normalize(opts.registry)
+	// The key docker login stores, letter case kept: docker pull looks
+	// it up as the image names the host. An entry for the same registry
+	// under another spelling (Registry.Example.com, a URL) is replaced,
+	// key included, rather than kept beside it (DC017).
+	key := dockercfg.LoginKey(opts.registry)
+	if e := cfg.Lookup(key); e != nil {
+		e.Registry = key
+	}
 	cfg.Set(key, dockercfg.AuthConfig{Username: opts.username, Password: password})
 	return writeDockercfg(s, cfg, opts.output)
 }
