@@ -50,6 +50,7 @@
 package atomicfile
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -140,11 +141,28 @@ const staleAfter = time.Minute
 // Create starts writing path. The file gets mode perm on Commit (see
 // KeepMode for the exception).
 func Create(path string, perm os.FileMode, opts ...Option) (*File, error) {
+	return CreateContext(context.Background(), path, perm, opts...)
+}
+
+// CreateContext is Create that gives up a wait when ctx is done, and then
+// returns context.Cause(ctx): opening a destination that is a named pipe
+// waits in open(2) until something opens it for reading, for ever if
+// nothing does, where no check of ctx would run. That open is made in a
+// goroutine of its own, which closes the pipe if it ever opens; a regular
+// destination's temporary file is created in the caller's goroutine, so
+// that none appears once CreateContext has returned.
+func CreateContext(ctx context.Context, path string, perm os.FileMode, opts ...Option) (*File, error) {
+	if ctx.Err() != nil {
+		return nil, context.Cause(ctx)
+	}
 	// The kernel follows the links here: /dev/stdout's chain ends in a
 	// pipe or a terminal that has no path of its own.
 	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
-		fh, err := os.OpenFile(path, os.O_WRONLY, 0)
+		fh, err := openDirect(ctx, path)
 		if err != nil {
+			if ctx.Err() != nil && errors.Is(err, context.Cause(ctx)) {
+				return nil, err
+			}
 			return nil, &Error{Op: "create", Path: path, Dir: filepath.Dir(path), Err: unwrapPath(err)}
 		}
 		return &File{File: fh, path: path, direct: true}, nil
@@ -188,6 +206,37 @@ func Create(path string, perm os.FileMode, opts ...Option) (*File, error) {
 		f.perm = st.Mode().Perm()
 	}
 	return f, nil
+}
+
+// openDirect opens a destination that is written in place (a device, a
+// named pipe) for writing, or returns context.Cause(ctx) once ctx is done
+// first.
+func openDirect(ctx context.Context, path string) (*os.File, error) {
+	if ctx.Done() == nil { // never done
+		return os.OpenFile(path, os.O_WRONLY, 0)
+	}
+	type result struct {
+		fh  *os.File
+		err error
+	}
+	opened := make(chan result, 1)
+	go func() {
+		fh, err := os.OpenFile(path, os.O_WRONLY, 0)
+		opened <- result{fh, err}
+	}()
+	select {
+	case r := <-opened:
+		return r.fh, r.err
+	case <-ctx.Done():
+		// Given up on: a reader that comes later gets end of file at
+		// once, not a writer that never writes.
+		go func() {
+			if r := <-opened; r.fh != nil {
+				r.fh.Close()
+			}
+		}()
+		return nil, context.Cause(ctx)
+	}
 }
 
 // Path is the destination (after following a symbolic link).

@@ -81,7 +81,7 @@ func runDecrypt(ctx context.Context, s *streams, opts *decryptOptions, args []st
 	if err != nil {
 		return fmt.Errorf("decrypting %s: %w", displayName(inName), err)
 	}
-	out, err := openOutput(s, outName, suggestName(inName, true), secretOutput)
+	out, err := openOutput(ctx, s, outName, suggestName(inName, true), secretOutput)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -139,7 +140,9 @@ func writeDockercfg(s *streams, cfg *dockercfg.Config, name string) error {
 		diag.WriteText(s.err, []*diag.Report{r})
 		return errContentInvalid
 	}
-	out, err := openOutput(s, name, "dockercfg.json", secretOutput)
+	// create and inline do not take charge of interrupts: a signal ends
+	// them at once, in any wait.
+	out, err := openOutput(context.Background(), s, name, "dockercfg.json", secretOutput)
 	if err != nil {
 		return err
 	}

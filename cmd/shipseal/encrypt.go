@@ -126,7 +126,7 @@ func runEncrypt(ctx context.Context, s *streams, opts *encryptOptions, args []st
 		return err
 	}
 
-	out, err := openOutput(s, outName, suggestName(inName, false), sealedOutput)
+	out, err := openOutput(ctx, s, outName, suggestName(inName, false), sealedOutput)
 	if err != nil {
 		return err
 	}

@@ -101,12 +101,14 @@ const (
 	sealedOutput
 )
 
-// create starts writing name atomically with the mode m gives it.
-func (m outputMode) create(name string, opts ...atomicfile.Option) (*atomicfile.File, error) {
+// create starts writing name atomically with the mode m gives it. Opening
+// a name that is a named pipe waits for a reader: that wait gives up, with
+// ctx's cause, when ctx is done (atomicfile.CreateContext).
+func (m outputMode) create(ctx context.Context, name string, opts ...atomicfile.Option) (*atomicfile.File, error) {
 	if m == sealedOutput {
-		return atomicfile.Create(name, 0o666, append(opts, atomicfile.KeepMode())...)
+		return atomicfile.CreateContext(ctx, name, 0o666, append(opts, atomicfile.KeepMode())...)
 	}
-	return atomicfile.Create(name, 0o600, opts...)
+	return atomicfile.CreateContext(ctx, name, 0o600, opts...)
 }
 
 // writeFile writes data to name atomically with the mode m gives it.
@@ -118,15 +120,19 @@ func (m outputMode) writeFile(name string, data []byte, opts ...atomicfile.Optio
 }
 
 // openOutput opens name, or standard output for "-". suggest is the file
-// name to offer when name is a directory (see suggestName), or "".
-func openOutput(s *streams, name, suggest string, mode outputMode) (*output, error) {
+// name to offer when name is a directory (see suggestName), or "". A
+// command that has taken charge of interrupts passes its context, so that
+// a signal ends the wait to open a name that is a named pipe nothing reads
+// (the open then returns the interruption); one that has not, a signal
+// ends at once anyway.
+func openOutput(ctx context.Context, s *streams, name, suggest string, mode outputMode) (*output, error) {
 	if name == stdio {
 		return &output{w: s.out, name: "standard output"}, nil
 	}
 	if st, err := os.Stat(name); err == nil && st.IsDir() {
 		return nil, &outputDirError{dir: name, suggest: suggest}
 	}
-	f, err := mode.create(name)
+	f, err := mode.create(ctx, name)
 	if err != nil {
 		return nil, err
 	}

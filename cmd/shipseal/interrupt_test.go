@@ -227,22 +227,27 @@ func processEnd(t *testing.T, err error) ending {
 // TestInterruptEndsWaitingCommands signals commands that wait for input
 // that does not come (standard input an idle pipe, as a terminal nobody
 // types at; a named pipe nothing opens) before they have written anything.
-// They must end at once, killed by the signal as if they had never caught
-// it, having written nothing.
+// They must end at once, killed by the signal, having written nothing.
+// Those that have not taken charge of interrupts yet die of it as if they
+// had never caught it, saying nothing; generate takes charge from its
+// start, and says in one line that PATH was not created before it dies
+// of it (TestGenerateInterrupted signals it wherever else it waits).
 func TestInterruptEndsWaitingCommands(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		sig  syscall.Signal
 		args []string // in dir; KEY is the key file, FIFO a named pipe
+		said string   // on standard error
 	}{
-		{"validate-stdin", syscall.SIGINT, []string{"validate", "-"}},
-		{"validate-fifo", syscall.SIGTERM, []string{"validate", "FIFO"}},
-		{"textconv-stdin", syscall.SIGINT, []string{"textconv", "--key-path", "KEY", "/dev/stdin"}},
+		{"validate-stdin", syscall.SIGINT, []string{"validate", "-"}, ""},
+		{"validate-fifo", syscall.SIGTERM, []string{"validate", "FIFO"}, ""},
+		{"textconv-stdin", syscall.SIGINT, []string{"textconv", "--key-path", "KEY", "/dev/stdin"}, ""},
 		{"dockercfg-create", syscall.SIGINT, []string{"dockercfg", "create", "--registry", "r.example.com",
-			"--username", "me", "--password-stdin", "-o", "out.json"}},
-		{"exec-fifo", syscall.SIGINT, []string{"exec", "--key-path", "KEY", "--env-file", "FIFO", "--", "touch", "ran"}},
-		{"exec-stdin", syscall.SIGTERM, []string{"exec", "--key-path", "KEY", "--env-file", "/dev/stdin", "--", "touch", "ran"}},
-		{"generate-stdin", syscall.SIGINT, []string{"generate", "--key-path", "KEY", "--from-file", "/dev/stdin", "out.json"}},
+			"--username", "me", "--password-stdin", "-o", "out.json"}, ""},
+		{"exec-fifo", syscall.SIGINT, []string{"exec", "--key-path", "KEY", "--env-file", "FIFO", "--", "touch", "ran"}, ""},
+		{"exec-stdin", syscall.SIGTERM, []string{"exec", "--key-path", "KEY", "--env-file", "/dev/stdin", "--", "touch", "ran"}, ""},
+		{"generate-stdin", syscall.SIGINT, []string{"generate", "--key-path", "KEY", "--from-file", "/dev/stdin", "out.json"},
+			"shipseal: interrupted; out.json was not created\n"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -287,6 +292,9 @@ func TestInterruptEndsWaitingCommands(t *testing.T) {
 			}
 			if stdout.Len() > 0 {
 				t.Errorf("wrote on standard output: %q", stdout.String())
+			}
+			if stderr.String() != c.said {
+				t.Errorf("standard error %q, want %q", stderr.String(), c.said)
 			}
 			if after := dirNames(t, dir); !slices.Equal(after, before) {
 				t.Errorf("the directory held %v, and holds %v after the signal", before, after)
