@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/shipseal/shipseal/diag"
 	"github.com/shipseal/shipseal/dockercfg"
@@ -118,6 +119,10 @@ func readExistingConfig(path string) (*dockercfg.Config, error) {
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
+	if errors.Is(err, syscall.EISDIR) {
+		// An output, not an input: openOutput's error, with its hint.
+		return nil, &outputDirError{dir: path, suggest: "dockercfg.json"}
+	}
 	if err != nil {
 		return nil, inputError(path, err)
 	}
@@ -148,7 +153,7 @@ func writeDockercfg(s *streams, cfg *dockercfg.Config, name string) error {
 	}
 	defer out.Abort()
 	if _, err := out.Write(data); err != nil {
-		return fmt.Errorf("writing %s: %w", out.name, err)
+		return writingError(out.name, err)
 	}
 	if err := out.Commit(); err != nil {
 		return err

@@ -257,12 +257,20 @@ func saved(before fs.FileInfo, path string) bool {
 
 // checkNewFile checks that a file that does not exist yet can be created
 // by edit, before the user types anything.
+// Its hint is every command's for an output that cannot be created
+// (outputHint): mkdir -p DIR for a missing directory.
 func checkNewFile(name string) error {
 	dir := filepath.Dir(name)
 	st, err := os.Stat(dir)
-	if err != nil || !st.IsDir() {
-		return withHint(fmt.Errorf("cannot create %s: no directory %s", name, dir),
-			"create the directory first, or check the file name")
+	if err == nil && !st.IsDir() {
+		err = syscall.ENOTDIR
+	}
+	if err != nil {
+		hint := outputHint(&atomicfile.Error{Op: "create", Path: name, Dir: dir, Err: err})
+		if hint == "" {
+			hint = "check the file name"
+		}
+		return withHint(fmt.Errorf("cannot create %s: no directory %s", name, dir), "%s", hint)
 	}
 	return nil
 }
@@ -411,7 +419,7 @@ func reseal(name string, plain []byte, key *crypto.Key, version crypto.Version, 
 		return fmt.Errorf("encrypting %s: the new file does not decrypt to what was saved (%v); %s left unchanged", name, err, name)
 	}
 	if err := sealedOutput.writeFile(name, buf.Bytes(), opts...); err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
+		return writingError(name, err)
 	}
 	return nil
 }

@@ -141,6 +141,19 @@ func openOutput(ctx context.Context, s *streams, name, suggest string, mode outp
 
 func (o *output) Write(p []byte) (int, error) { return o.w.Write(p) }
 
+// writingError is err from writing the output name, which it names once:
+// atomicfile's errors say the file already ("writing out.json: no space
+// left on device", "cannot create a file in ci: ..."); others get
+// "writing NAME: " in front.
+func writingError(name string, err error) error {
+	var ae *atomicfile.Error
+	var se *atomicfile.SymlinkError
+	if errors.As(err, &ae) || errors.As(err, &se) {
+		return err
+	}
+	return fmt.Errorf("writing %s: %w", name, err)
+}
+
 // suggestName is the file name to offer when OUT is a directory: IN's,
 // without its encrypted suffix (.encrypted, .enc, .aes) for decrypt, with
 // .encrypted for encrypt; "" for standard input, or for decrypt of a name

@@ -96,7 +96,7 @@ func runGitSetup(s *streams, opts *gitSetupOptions) error {
 		}
 		content = append(content, add.Bytes()...)
 		if err := atomicfile.WriteFile(attrs, content, 0o666, atomicfile.KeepMode()); err != nil {
-			return fmt.Errorf("writing %s: %w", attrs, err)
+			return writingError(attrs, err)
 		}
 		for _, l := range strings.Split(strings.TrimSpace(add.String()), "\n") {
 			infof(s.err, "added to .gitattributes: %s", l)
