@@ -20,11 +20,24 @@ func pipelineDepth() int {
 
 // dropSpace removes ASCII whitespace from b in place and returns the new
 // length. Base64 files are usually one line, so it looks for bytes at or
-// below ' ' eight at a time and only copies around the ones it finds.
+// below ' ' (64 at a time with AVX2, else eight) and only copies around the
+// ones it finds.
 func dropSpace(b []byte) int {
+	return dropSpaceWith(useScanAsm(), b)
+}
+
+// dropSpaceWith is dropSpace with or without the assembly, so that tests
+// can check both. The assembly skips whole 64-byte steps with no byte ≤
+// ' '; the word loop, then the byte loop, find the first such byte
+// within or after them, and only isSpace decides what is dropped (other
+// control bytes are kept, for the base64 decoder to refuse).
+func dropSpaceWith(asm bool, b []byte) int {
 	w, i, n := 0, 0, len(b)
 	for i < n {
 		j := i
+		if asm && n-j >= 64 {
+			j += scanNoSpaceAVX2(b[j:])
+		}
 		for j+8 <= n && !anyAtMostSpace(binary.LittleEndian.Uint64(b[j:])) {
 			j += 8
 		}
