@@ -13,6 +13,8 @@ import (
 	"hash"
 	"io"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Reader decrypts an encrypted file of either version as it is read.
@@ -29,8 +31,11 @@ import (
 // groups, so each chunk decodes on its own), notes each chunk's last
 // ciphertext block as the next chunk's feedback, and decodes and decrypts
 // up to pipelineDepth chunks at once in short-lived goroutines, while the
-// caller consumes them in order. Memory is bounded by the depth, and
-// nothing is left running when a Reader is abandoned half-read.
+// caller consumes them in order. WriteTo (and so io.Copy) also writes, and
+// for V2 hashes, the plaintext in goroutines of its own while it reads the
+// next chunks, and waits for them before it returns. Memory is bounded by
+// the depth, and nothing is left running when a Reader is abandoned
+// half-read.
 //
 // Once an error occurs, every later call returns it.
 type Reader struct {
@@ -139,26 +144,65 @@ func (r *Reader) Read(p []byte) (int, error) {
 // WriteTo writes the plaintext to w, straight from the Reader's buffers.
 // It returns nil at the end of a good file, and the checksum error (or any
 // other) otherwise.
+//
+// While w writes one chunk, WriteTo reads and decrypts the next ones (and
+// for V2 another goroutine computes the MD5): w.Write is called from a
+// goroutine of WriteTo's, one call at a time and in order, and every call
+// has returned when WriteTo returns. A write error is sticky, like the
+// Reader's own: the chunks decrypted after it are lost.
 func (r *Reader) WriteTo(w io.Writer) (int64, error) {
 	var n int64
-	for {
-		if len(r.pending) > 0 {
-			m, err := w.Write(r.pending)
-			n += int64(m)
-			r.pending = r.pending[m:]
-			if err != nil {
-				return n, err
-			}
-			continue
+	// What Read calls left, and the start of a v1 file, go first.
+	if len(r.pending) > 0 && r.err == nil {
+		m, err := w.Write(r.pending)
+		n += int64(m)
+		r.pending = r.pending[m:]
+		if err == nil && len(r.pending) > 0 {
+			err = io.ErrShortWrite
 		}
-		if r.err != nil {
-			if r.err == io.EOF {
-				return n, nil
-			}
-			return n, r.err
+		if err != nil {
+			r.err = err
 		}
-		r.err = r.next()
 	}
+	if r.err != nil {
+		if r.err == io.EOF {
+			return n, nil
+		}
+		return n, r.err
+	}
+	if r.served != nil {
+		r.free = append(r.free, r.served)
+		r.served = nil
+	}
+	s := startSink(w, r.sum)
+	var err error
+	for !s.failed.Load() {
+		r.free = s.reclaim(r.free)
+		var j *decJob
+		if j, err = r.nextJob(); err != nil {
+			break
+		}
+		s.send(j)
+	}
+	r.queue = nil // after an error, later chunks are moot; their goroutines finish alone
+	m, werr, panicked := s.wait()
+	n += m
+	r.free = s.reclaim(r.free)
+	switch {
+	case panicked != nil:
+		r.err = errWriterPanicked
+		panic(panicked) // in the caller's goroutine, as if it had called w.Write
+	case werr != nil:
+		r.err = werr
+	case err == io.EOF:
+		r.err = r.end()
+	default:
+		r.err = err
+	}
+	if r.err == io.EOF {
+		return n, nil
+	}
+	return n, r.err
 }
 
 // next makes the next chunk's plaintext pending, or returns io.EOF at the
@@ -168,19 +212,12 @@ func (r *Reader) next() error {
 		r.free = append(r.free, r.served)
 		r.served = nil
 	}
-	r.startJobs()
-	if len(r.queue) == 0 {
-		if r.sum != nil && subtle.ConstantTimeCompare(r.sum.Sum(nil), r.want[:]) != 1 {
-			return ErrChecksum
-		}
-		return io.EOF
+	j, err := r.nextJob()
+	if err == io.EOF {
+		return r.end()
 	}
-	j := r.queue[0]
-	r.queue = r.queue[1:]
-	<-j.done
-	if j.err != nil {
-		r.queue = nil // later chunks are moot; their goroutines finish alone
-		return j.err
+	if err != nil {
+		return err
 	}
 	r.served = j.chunk
 	r.pending = j.plain
@@ -188,6 +225,32 @@ func (r *Reader) next() error {
 		r.sum.Write(j.plain)
 	}
 	return nil
+}
+
+// nextJob returns the next chunk's job once it is done, or io.EOF when
+// there are no more.
+func (r *Reader) nextJob() (*decJob, error) {
+	r.startJobs()
+	if len(r.queue) == 0 {
+		return nil, io.EOF
+	}
+	j := r.queue[0]
+	r.queue = r.queue[1:]
+	<-j.done
+	if j.err != nil {
+		r.queue = nil // later chunks are moot; their goroutines finish alone
+		return nil, j.err
+	}
+	return j, nil
+}
+
+// end is the Reader's last word: io.EOF, or ErrChecksum when the v2
+// checksum does not match the plaintext.
+func (r *Reader) end() error {
+	if r.sum != nil && subtle.ConstantTimeCompare(r.sum.Sum(nil), r.want[:]) != 1 {
+		return ErrChecksum
+	}
+	return io.EOF
 }
 
 // startJobs reads chunks of text and starts decrypting them until the
@@ -233,7 +296,8 @@ func (r *Reader) startJobs() {
 }
 
 // chunk returns a free buffer set, allocating up to the pipeline depth
-// plus the one being served.
+// plus the one being served (with WriteTo, the three at most that its
+// writer holds).
 func (r *Reader) chunk() *decChunk {
 	if n := len(r.free); n > 0 {
 		c := r.free[n-1]
@@ -278,6 +342,8 @@ func (r *Reader) corrupt(err error) error {
 	}
 	return err
 }
+
+var errWriterPanicked = errors.New("crypto: an earlier WriteTo's writer panicked")
 
 var errCutInGroup = fmt.Errorf("%w: its base64 text ends inside a 4-character group (truncated or corrupt)", ErrNotEncrypted)
 
@@ -423,4 +489,109 @@ func (f *spaceFilter) Read(p []byte) (int, error) {
 			return w, err
 		}
 	}
+}
+
+// sink is WriteTo's output: one goroutine writes the chunks to w in order
+// and, for V2, another hashes them, each through a channel that holds one
+// chunk, so that the calling goroutine waits only when both are behind.
+// A chunk goes back to the Reader's free buffers when every stage has
+// passed it: each stage counts the chunks it has finished.
+type sink struct {
+	stages []chan *decJob
+	done   []atomic.Int64 // chunks finished, per stage
+	sent   []*decChunk    // sent and not yet reclaimed, oldest first
+	nsent  int64          // chunks sent, in all
+	wg     sync.WaitGroup
+	failed atomic.Bool // the write failed: stop sending
+
+	n      int64 // written; read after wg.Wait
+	err    error
+	panicv any
+}
+
+func startSink(w io.Writer, sum hash.Hash) *sink {
+	count := 1
+	if sum != nil {
+		count = 2
+	}
+	s := &sink{stages: make([]chan *decJob, count), done: make([]atomic.Int64, count)}
+	for i := range s.stages {
+		s.stages[i] = make(chan *decJob, 1)
+	}
+	s.wg.Add(count)
+	go s.write(w, s.stages[0], &s.done[0])
+	if sum != nil {
+		go s.hash(sum, s.stages[1], &s.done[1])
+	}
+	return s
+}
+
+func (s *sink) write(w io.Writer, in chan *decJob, done *atomic.Int64) {
+	defer s.wg.Done()
+	defer func() {
+		if v := recover(); v != nil {
+			// For WriteTo's caller to see, in its own goroutine.
+			s.panicv = v
+			s.failed.Store(true)
+			done.Add(1)
+			for range in {
+				done.Add(1)
+			}
+		}
+	}()
+	for j := range in {
+		if s.err == nil {
+			m, err := w.Write(j.plain)
+			s.n += int64(m)
+			if err == nil && m < len(j.plain) {
+				err = io.ErrShortWrite
+			}
+			if err != nil {
+				s.err = err
+				s.failed.Store(true)
+			}
+		}
+		done.Add(1)
+	}
+}
+
+func (s *sink) hash(h hash.Hash, in chan *decJob, done *atomic.Int64) {
+	defer s.wg.Done()
+	for j := range in {
+		h.Write(j.plain)
+		done.Add(1)
+	}
+}
+
+// send hands a decrypted chunk to every stage.
+func (s *sink) send(j *decJob) {
+	s.sent = append(s.sent, j.chunk)
+	s.nsent++
+	for _, c := range s.stages {
+		c <- j
+	}
+}
+
+// reclaim appends to free the chunks that every stage has finished.
+func (s *sink) reclaim(free []*decChunk) []*decChunk {
+	passed := s.nsent
+	for i := range s.done {
+		passed = min(passed, s.done[i].Load())
+	}
+	// s.sent holds the chunks numbered nsent-len(sent) .. nsent-1.
+	k := int(passed - (s.nsent - int64(len(s.sent))))
+	free = append(free, s.sent[:k]...)
+	s.sent = s.sent[k:]
+	return free
+}
+
+// wait stops the stages once they have finished what was sent, and
+// returns what was written, the write error, and the value w.Write
+// panicked with, if it did.
+func (s *sink) wait() (int64, error, any) {
+	for _, c := range s.stages {
+		close(c)
+	}
+	s.wg.Wait()
+	return s.n, s.err, s.panicv
 }
