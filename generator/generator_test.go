@@ -143,6 +143,31 @@ func TestSourceEnv(t *testing.T) {
 	}
 }
 
+// A $DOCKER_REGISTRY that docker would turn into no registry at all (a
+// password with a '/' leaves "user:part-of-the-password" as the key) is
+// refused as invalid content, without showing the password.
+func TestSourceEnvBadRegistry(t *testing.T) {
+	for _, registry := range []string{"https://robot:ab/s3cr3tpw@registry.example.com", "robot:ab/s3cr3tpw@registry.example.com", "registry example.com"} {
+		e := env{generator.EnvRegistry: registry, generator.EnvUsername: user, generator.EnvPassword: password}
+		l := &logs{}
+		out := filepath.Join(t.TempDir(), "dockercfg")
+		_, err := newGenerator(t, e, l).Generate(context.Background(), out)
+		if !errors.Is(err, generator.ErrInvalid) {
+			t.Fatalf("%s: %v, want ErrInvalid", registry, err)
+		}
+		all := err.Error() + generator.Hint(err) + l.String()
+		if strings.Contains(all, "ab/s3cr3tpw") || strings.Contains(all, "robot:ab") {
+			t.Errorf("%s: the password shows in %q", registry, all)
+		}
+		if !strings.Contains(err.Error(), "$DOCKER_REGISTRY cannot be used") {
+			t.Errorf("%s: %v", registry, err)
+		}
+		if _, serr := os.Stat(out); !os.IsNotExist(serr) {
+			t.Errorf("%s: the output was written", registry)
+		}
+	}
+}
+
 // A run whose context ended (shipseal's on Ctrl-C) writes nothing and
 // returns the context's cause, whatever the source.
 func TestCancelledWritesNothing(t *testing.T) {

@@ -396,6 +396,19 @@ func (g *Generator) planEnv() (*plan, error) {
 	}
 	registry := strings.TrimSpace(vals[EnvRegistry])
 	key := dockercfg.LoginKey(registry)
+	if err := dockercfg.CheckRegistry(key); err != nil {
+		// docker's ConvertToHostname keeps a user name and part of a
+		// password when the password holds a '/': say what is wrong with
+		// the value as given (masked), never with what it became.
+		if whole := dockercfg.CheckRegistry(registry); whole != nil {
+			err = whole
+		}
+		// Content, not configuration: exit 5 like any invalid dockercfg.
+		return nil, &hinted{
+			fmt.Errorf("$%s cannot be used: %v: %w", EnvRegistry, err, ErrInvalid),
+			fmt.Sprintf("set $%s to the registry's host name and port only (e.g. registry.example.com:5000); a user name and password go in $%s and $%s", EnvRegistry, EnvUsername, EnvPassword),
+		}
+	}
 	var notes []string
 	if key != registry {
 		notes = append(notes, fmt.Sprintf("$%s %s is written as %s, the key docker login stores its credentials under", EnvRegistry, dockercfg.RedactRegistry(registry), dockercfg.RedactKey(registry, key)))
