@@ -16,7 +16,6 @@ import (
 // the file); the run is reported once, and its lines are secrets.
 type valueRun struct {
 	name      string // the variable whose value the lines continue, as shown
-	line      int    // the NAME=value line
 	start     int    // offset of the run's first line
 	end       int    // offset just after the run's last line
 	firstLine int
@@ -244,7 +243,6 @@ func (s *jsonScan) feed(b []byte) int {
 // reported as well.
 func (c *checker) startRun(r *valueRun, name string, at int) {
 	r.name = c.name(name, at)
-	r.line = c.src.Position(at).Line
 	c.src.MarkSecret(r.start, r.end)
 	c.lines(r.start, func(s, e int) bool {
 		if s >= r.end {
