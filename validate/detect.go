@@ -38,12 +38,19 @@ func KindFromName(name string) Kind {
 }
 
 // DialectFromName says which dialect an env file is read in when nothing
-// else says: compose for Docker Compose's own files, ".env" and ".env.*"
-// (".env.production"; also encrypted: ".env.encrypted"), since compose is
-// what reads them; docker (docker run --env-file, and Codeship's
-// encrypted_env_file) for every other env file.
+// else says, by what will read it. A name that says encrypted (see
+// NamedEncrypted: *.encrypted, *.enc, *.aes) is docker's, whatever comes
+// before the suffix (".env.encrypted", ".env.local.enc"): compose never
+// reads an encrypted file, Codeship's encrypted_env_file and shipseal exec
+// do, and they read it as docker run --env-file does. Otherwise ".env" and
+// ".env.*" (".env.production") are compose's, since compose is what reads
+// them, and every other env file is docker's. Every command applies this
+// one rule for --dialect auto; encrypt applies it to its output's name.
 func DialectFromName(name string) envfile.Dialect {
-	base := strings.ToLower(BaseName(name))
+	if NamedEncrypted(name) {
+		return envfile.Docker
+	}
+	base := strings.ToLower(filepath.Base(name))
 	if base == ".env" || strings.HasPrefix(base, ".env.") {
 		return envfile.Compose
 	}

@@ -105,29 +105,38 @@ func TestKindFromName(t *testing.T) {
 	require.Equal(t, ".enc", validate.BaseName(".enc"), "a name that is only a suffix is kept")
 }
 
-// TestDialectFromName: compose's own .env and .env.* files, encrypted or
-// not, are compose files; every other env file is docker's.
+// TestDialectFromName: compose's own .env and .env.* files are compose
+// files; a name that says encrypted is docker's, whatever comes before
+// its suffix (compose never reads an encrypted file: Codeship and exec
+// do, as docker does); every other env file is docker's.
 func TestDialectFromName(t *testing.T) {
 	for name, want := range map[string]envfile.Dialect{
-		".env":                  envfile.Compose,
-		"app/.env.production":   envfile.Compose,
-		".ENV.local":            envfile.Compose,
-		".env.encrypted":        envfile.Compose,
-		".env.staging.enc":      envfile.Compose,
-		"env":                   envfile.Docker,
-		"app.env":               envfile.Docker,
-		"prod.env.encrypted":    envfile.Docker,
-		".envrc":                envfile.Docker,
-		"environment":           envfile.Docker,
-		"dockercfg.encrypted":   envfile.Docker,
-		"secrets/env.encrypted": envfile.Docker,
+		".env":                       envfile.Compose,
+		"app/.env.production":        envfile.Compose,
+		".ENV.local":                 envfile.Compose,
+		".env.encrypted":             envfile.Docker,
+		".env.local.encrypted":       envfile.Docker,
+		".env.staging.enc":           envfile.Docker,
+		".ENV.ENCRYPTED":             envfile.Docker,
+		".env.aes":                   envfile.Docker,
+		"ci/.env.codeship.encrypted": envfile.Docker,
+		"env":                        envfile.Docker,
+		"app.env":                    envfile.Docker,
+		"prod.env.encrypted":         envfile.Docker,
+		"app.env.enc":                envfile.Docker,
+		".envrc":                     envfile.Docker,
+		"environment":                envfile.Docker,
+		"dockercfg.encrypted":        envfile.Docker,
+		"secrets/env.encrypted":      envfile.Docker,
+		".env.encrypted.bak":         envfile.Compose, // not named as encrypted: a .env.* file
 	} {
 		require.Equal(t, want, validate.DialectFromName(name), name)
 	}
 }
 
-// TestAutoDialect: with AutoDialect, a compose .env (plain or encrypted)
-// is read as compose and app.env as docker, whatever Dialect says.
+// TestAutoDialect: with AutoDialect, a compose .env is read as compose,
+// app.env and every encrypted file (.env.encrypted too) as docker,
+// whatever Dialect says; a plaintext file named as encrypted as well.
 func TestAutoDialect(t *testing.T) {
 	data := []byte("export HOST=db.internal\nURL=\"postgres://${HOST}/app\"\n")
 	k := key(t, 3)
@@ -137,16 +146,24 @@ func TestAutoDialect(t *testing.T) {
 		valid bool
 	}{
 		{".env", data, true},
-		{".env.encrypted", encrypt(t, k, crypto.V2, data), true},
+		{".env.encrypted", encrypt(t, k, crypto.V2, data), false},
+		{".env.local.enc", encrypt(t, k, crypto.V1, data), false},
 		{"app.env", data, false},
 		{"app.env.encrypted", encrypt(t, k, crypto.V2, data), false},
 	} {
-		r, err := validate.File(c.name, c.data, validate.Options{AutoDialect: true, Dialect: envfile.Docker, Key: keyFunc(k)})
+		r, err := validate.File(c.name, c.data, validate.Options{AutoDialect: true, Dialect: envfile.Compose, Key: keyFunc(k)})
 		require.NoError(t, err)
 		require.Equal(t, c.valid, r.Valid(), "%s: %s", c.name, rendered(t, r))
+		if !c.valid {
+			require.Contains(t, rendered(t, r), "EV008", c.name)
+		}
 	}
 	r := validate.Plain(".env", data, validate.Options{Dialect: envfile.Docker}, nil)
 	require.False(t, r.Valid(), "without AutoDialect, Dialect rules")
+	r, err := validate.File(".env.encrypted", data, validate.Options{AutoDialect: true, Key: keyFunc(k)})
+	require.NoError(t, err)
+	require.Contains(t, rendered(t, r), "EN001")
+	require.Contains(t, rendered(t, r), "EV008", "a plaintext .env.encrypted is read as what it is named: docker's")
 }
 
 func TestDetectKind(t *testing.T) {

@@ -40,17 +40,19 @@ means standard input or output. OUT appears only when it is complete.
 
 A dockercfg or env file is validated first and not encrypted if it is
 invalid (see "shipseal validate"); --no-validate skips that. An env file
-named .env or .env.* is read as Docker Compose reads it, any other as
-docker run --env-file does (--dialect). An encrypted file is refused: a
-"codeship:v2" file always (did you mean decrypt?), a v1 file (nothing but
-base64) unless --no-validate.
+is read as what will read OUT reads it: under a name that says encrypted
+(*.encrypted, *.enc), .env.encrypted too, as docker run --env-file does,
+which is how Codeship's encrypted_env_file reads it; pass --dialect
+compose if only compose reads the file after decrypting it. An encrypted
+file is refused: a "codeship:v2" file always (did you mean decrypt?), a v1
+file (nothing but base64) unless --no-validate.
 
 Write to a file with OUT or -o, not with a shell redirect: "> OUT" creates
 OUT before shipseal runs, and leaves it empty when encrypt fails.`,
 		Example: `  # jet encrypt dockercfg.json dockercfg.encrypted
   shipseal encrypt dockercfg.json dockercfg.encrypted
   shipseal encrypt --key-path ci/codeship.aes env -o env.encrypted
-  shipseal encrypt .env .env.encrypted               # compose's .env: the compose dialect
+  shipseal encrypt .env .env.encrypted               # checked as Codeship reads it: docker's dialect
   vault kv get -field=env secret/ci | shipseal encrypt --type env -o env.encrypted`,
 		Args: maxArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error { return runEncrypt(cmd.Context(), s, opts, args) },
@@ -74,6 +76,13 @@ func runEncrypt(ctx context.Context, s *streams, opts *encryptOptions, args []st
 	vopts, err := validationOptions(opts.kind, opts.dialect, false)
 	if err != nil {
 		return err
+	}
+	byOut := vopts.AutoDialect && outName != stdio
+	if byOut {
+		// An env file is checked as what will read it reads it: the
+		// reader of the encrypted OUT (Codeship's encrypted_env_file,
+		// shipseal exec), by OUT's name, not IN's.
+		vopts.Dialect, vopts.AutoDialect = validate.DialectFromName(outName), false
 	}
 	found, err := opts.key.find()
 	if err != nil {
@@ -109,7 +118,8 @@ func runEncrypt(ctx context.Context, s *streams, opts *encryptOptions, args []st
 		defer sp.Close()
 		src = sp
 	}
-	gate := encryptGate{in: inName, out: outName, opts: vopts, noValidate: opts.noValidate}
+	gate := encryptGate{in: inName, out: outName, opts: vopts, noValidate: opts.noValidate,
+		otherDialect: byOut && inName != stdio && validate.DialectFromName(inName) != vopts.Dialect}
 	var guard *headerGuard
 	switch {
 	case src != nil:
@@ -234,6 +244,9 @@ type encryptGate struct {
 	in, out    string // the input and output names, for messages
 	opts       validate.Options
 	noValidate bool // only the codeship: header check
+	// otherDialect is set when an env file IN is read in the dialect of
+	// OUT's name, not in the one shipseal validate gives IN's.
+	otherDialect bool
 }
 
 // headerLimit is how much of the input --no-validate reads to look for a
@@ -323,7 +336,11 @@ func (g encryptGate) check(s *streams, data []byte) error {
 		return withHint(contentError{fmt.Errorf("%s looks already encrypted (v1: it is nothing but base64): did you mean `%s`?", displayName(name), g.decryptCommand())},
 			"encrypting it again would make Codeship decrypt it to ciphertext; if it really is plaintext, pass --no-validate to encrypt it as it is")
 	}
-	r := validate.Plain(displayName(name), data, g.opts, nil)
+	opts := g.opts
+	if name != stdio {
+		opts.Path = name
+	}
+	r := validate.Plain(displayName(name), data, opts, nil)
 	if r.Kind == string(validate.Unknown) {
 		// jet seals any file: one line says that this one was not
 		// checked (another program's JSON, a certificate, an archive).
@@ -332,8 +349,12 @@ func (g encryptGate) check(s *streams, data []byte) error {
 	}
 	if !r.Valid() {
 		diag.WriteText(s.err, []*diag.Report{r})
+		again := "`shipseal validate` shows them again"
+		if g.otherDialect && r.Kind == string(validate.Env) {
+			again = fmt.Sprintf("`shipseal validate --dialect %v %s` shows them again: %s is read as %s reads it", g.opts.Dialect, shellquote.Quote(name), g.out, g.opts.Dialect)
+		}
 		return withHint(contentError{fmt.Errorf("%s is not a valid %s file, so it was not encrypted", displayName(name), r.Kind)},
-			"fix the problems above (`shipseal validate` shows them again), or pass --no-validate to encrypt it anyway")
+			"fix the problems above (%s), or pass --no-validate to encrypt it anyway", again)
 	}
 	if _, w := r.Count(); w > 0 {
 		diag.WriteText(s.err, []*diag.Report{r})

@@ -77,7 +77,8 @@ encrypted_dockercfg_path itself, in the build.`,
 		Example: `  # what Codeship does with encrypted_env_file, locally
   shipseal exec --env-file env.encrypted -- ./run-tests.sh
   shipseal exec --env-file env.encrypted --dockercfg dockercfg.encrypted -- docker pull registry.example.com/app
-  shipseal exec --env-file .env.encrypted -- docker compose up   # read as compose reads .env`,
+  shipseal exec --env-file .env.encrypted -- ./deploy.sh          # read as Codeship reads it: docker's dialect
+  shipseal exec --dialect compose --env-file .env.encrypted -- docker compose up   # a compose .env, sealed`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageErrorf("missing the command to run, after --")

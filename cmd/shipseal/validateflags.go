@@ -21,7 +21,7 @@ type validateFlags struct {
 }
 
 // dialectUsage describes --dialect, which defaults to auto everywhere.
-const dialectUsage = "env file dialect: auto (compose for .env and .env.* files, encrypted or not; docker for the others), " +
+const dialectUsage = "env file dialect: auto (by name: compose for .env and .env.*; docker for the others and for every encrypted file, .env.encrypted too), " +
 	"docker (docker run --env-file, Codeship's encrypted_env_file) or compose"
 
 // bind registers the flags: --type only when withType, and --dialect with
