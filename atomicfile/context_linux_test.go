@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/shipseal/shipseal/atomicfile"
+	"github.com/shipseal/shipseal/internal/pipewait"
 	"github.com/stretchr/testify/require"
 )
 
@@ -77,22 +78,9 @@ func TestCreateContextGivesUpOpeningAPipe(t *testing.T) {
 // wait skips the test.
 func waitOpeningPipe(t *testing.T) {
 	t.Helper()
-	shown := false
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
-		entries, _ := os.ReadDir("/proc/self/task")
-		for _, e := range entries {
-			wchan, err := os.ReadFile(filepath.Join("/proc/self/task", e.Name(), "wchan"))
-			if err != nil {
-				continue
-			}
-			shown = shown || (len(wchan) > 0 && string(wchan) != "0")
-			if string(wchan) == "wait_for_partner" {
-				return
-			}
-		}
+	if err := pipewait.Wait(0, 30*time.Second); errors.Is(err, pipewait.ErrNotShown) {
+		t.Skip(err)
+	} else if err != nil {
+		t.Fatalf("CreateContext never waited to open the named pipe: %v", err)
 	}
-	if !shown {
-		t.Skip("this kernel does not show where a thread waits (/proc/self/task/*/wchan is 0)")
-	}
-	t.Fatal("CreateContext never waited to open the named pipe")
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/shipseal/shipseal/crypto"
 	"github.com/shipseal/shipseal/dockercfg"
+	"github.com/shipseal/shipseal/internal/pipewait"
 )
 
 // TestGenerateInterrupted sends SIGINT (Ctrl-C) or SIGTERM to a generate
@@ -270,29 +271,15 @@ func (run *generateRun) waitLine(t *testing.T, prefix string) {
 }
 
 // waitOpeningPipe returns once a thread of shipseal waits in the kernel to
-// open a named pipe (fs/pipe.c's wait_for_partner). A kernel that does not
-// say where threads wait skips the test.
+// open a named pipe. A kernel that does not say where threads wait skips
+// the test.
 func (run *generateRun) waitOpeningPipe(t *testing.T) {
 	t.Helper()
-	tasks := fmt.Sprintf("/proc/%d/task", run.cmd.Process.Pid)
-	shown := false
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
-		entries, _ := os.ReadDir(tasks)
-		for _, e := range entries {
-			wchan, err := os.ReadFile(filepath.Join(tasks, e.Name(), "wchan"))
-			if err != nil {
-				continue
-			}
-			shown = shown || (len(wchan) > 0 && string(wchan) != "0")
-			if string(wchan) == "wait_for_partner" {
-				return
-			}
-		}
+	if err := pipewait.Wait(run.cmd.Process.Pid, 30*time.Second); errors.Is(err, pipewait.ErrNotShown) {
+		t.Skip(err)
+	} else if err != nil {
+		t.Fatalf("shipseal never waited to open a named pipe: %v\n%s", err, strings.Join(run.stderrSoFar(), "\n"))
 	}
-	if !shown {
-		t.Skipf("this kernel does not show where a thread waits (%s/*/wchan is 0)", tasks)
-	}
-	t.Fatalf("shipseal never waited to open a named pipe:\n%s", strings.Join(run.stderrSoFar(), "\n"))
 }
 
 func (run *generateRun) stderrSoFar() []string {
