@@ -18,10 +18,15 @@ var vcsDirs = map[string]bool{
 	".jj": true, ".pijul": true, ".sl": true, ".fslckout": true,
 }
 
+// depDirs hold other projects' files, installed by a package manager: a
+// walk skips them, as linters do (dotenv's own test .env files live in
+// node_modules).
+var depDirs = map[string]bool{"node_modules": true, "bower_components": true}
+
 // Walk calls fn, in lexical order, for every file under dir that validate
 // recognises by its name (see Recognised), as a linter walks a directory:
-// the directories of version control systems (.git, .hg, .svn, ...) are
-// skipped, a symbolic link to a directory is not followed (one to a file
+// the directories of version control systems (.git, .hg, .svn, ...) and
+// of installed dependencies (node_modules, bower_components) are skipped, a symbolic link to a directory is not followed (one to a file
 // is), and what is not a regular file (a named pipe, a device) or is a
 // temporary file of an interrupted shipseal run is left alone. A
 // directory below dir that cannot be read is passed to fn with its error,
@@ -40,7 +45,7 @@ func Walk(dir string, fn func(path string, err error) error) error {
 		case err != nil:
 			return fn(p, err) // dir, or a directory below whose entries cannot be read
 		case d.IsDir():
-			if p != dir && vcsDirs[d.Name()] {
+			if p != dir && (vcsDirs[d.Name()] || depDirs[d.Name()]) {
 				return filepath.SkipDir
 			}
 			return nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/shipseal/shipseal/crypto"
 	"github.com/shipseal/shipseal/diag"
+	"github.com/shipseal/shipseal/internal/shellquote"
 	"github.com/shipseal/shipseal/validate"
 	"github.com/spf13/cobra"
 )
@@ -97,7 +98,9 @@ func runValidate(s *streams, opts *validateOptions, args []string) error {
 	met := len(args) > 1
 	for _, name := range args {
 		if isDir(name) {
+			found := 0
 			err := validate.Walk(name, func(path string, err error) error {
+				found++
 				if err != nil {
 					add(validate.Unreadable(path, err))
 					return nil
@@ -108,6 +111,9 @@ func runValidate(s *streams, opts *validateOptions, args []string) error {
 			})
 			if err != nil {
 				return err // the key: no file can be checked without it
+			}
+			if found == 0 {
+				warnf(s.err, "%s holds no dockercfg, env or encrypted file that validate knows by its name: nothing was checked; name a file to check it whatever its name", shellquote.Quote(name))
 			}
 			continue
 		}
