@@ -5,8 +5,8 @@
 // The store is an ordinary file encrypted with the project key (jet's v1
 // or v2 format, see package crypto) holding a dockercfg in either form
 // (config.json or legacy .dockercfg, see package dockercfg), so every
-// shipseal command reads it too. Registries are matched as docker matches
-// them (dockercfg.Normalize).
+// shipseal command reads it too. Registries are matched leniently, whatever
+// their scheme, path or letter case (dockercfg.Normalize).
 //
 // Storing and erasing change one registry and nothing else: the decrypted
 // file is edited as text, so every other entry, field, key order and
