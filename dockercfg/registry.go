@@ -3,7 +3,6 @@ package dockercfg
 import (
 	"fmt"
 	"net"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -47,24 +46,12 @@ func LoginKey(registry string) string {
 	if Normalize(registry) == DockerHubKey {
 		return DockerHubKey
 	}
-	return configcredentials.ConvertToHostname(registry)
+	return hostOf(registry)
 }
 
 // hostOf is docker's credentials.ConvertToHostname: it keeps host and port
 // and drops the scheme and path.
-func hostOf(s string) string {
-	if strings.Contains(s, "://") {
-		if u, err := url.Parse(s); err == nil && u.Hostname() != "" {
-			if u.Port() == "" {
-				return u.Hostname()
-			}
-			return net.JoinHostPort(u.Hostname(), u.Port())
-		}
-		_, s, _ = strings.Cut(s, "://")
-	}
-	host, _, _ := strings.Cut(s, "/")
-	return host
-}
+func hostOf(s string) string { return configcredentials.ConvertToHostname(s) }
 
 // userinfo finds a user name, and maybe a password, written in a registry
 // key or URL before its host ("https://robot:s3cret@registry.example.com",
