@@ -184,19 +184,10 @@ func (g *Generator) Generate(ctx context.Context, path string) (*Result, error) 
 
 // write puts data at path atomically, unless ctx is done before the file
 // is complete. A path that is a named pipe (or a device) is written in
-// place, and opening a pipe waits for a reader: that wait gives up when
-// ctx is done.
+// place, and opening a pipe waits for a reader: atomicfile.CreateContext
+// gives that wait up when ctx is done.
 func (g *Generator) write(ctx context.Context, path string, data []byte) error {
-	create := func() (*atomicfile.File, error) { return atomicfile.Create(path, g.mode()) }
-	var f *atomicfile.File
-	var err error
-	if st, serr := os.Stat(path); serr == nil && !st.Mode().IsRegular() {
-		f, err = await(ctx, create)
-	} else {
-		// Not in another goroutine: one given up on could create its
-		// temporary file after shipseal has reported the interrupt.
-		f, err = create()
-	}
+	f, err := atomicfile.CreateContext(ctx, path, g.mode())
 	if err != nil {
 		return err
 	}
