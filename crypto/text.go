@@ -98,6 +98,17 @@ type TextGuard struct {
 	err      error
 }
 
+// CheckText applies a TextGuard's test to the whole of p: nil when p is
+// text, else the guard's *NotTextError (which is ErrNotText). It is the
+// test for a wrong key's noise in a v1 file decrypted in memory.
+func CheckText(p []byte) error {
+	g := NewTextGuard(io.Discard, 0)
+	if _, err := g.Write(p); err != nil {
+		return err
+	}
+	return g.Close()
+}
+
 // NewTextGuard returns a TextGuard writing to w that holds back the first
 // holdBack bytes.
 func NewTextGuard(w io.Writer, holdBack int) *TextGuard {

@@ -196,3 +196,24 @@ func BenchmarkTextGuard(b *testing.B) {
 		}
 	}
 }
+
+// CheckText gives a whole buffer the verdict a TextGuard gives a stream.
+func TestCheckText(t *testing.T) {
+	for _, in := range []string{"", "A=1\n", "héllo\r\n", "\x00", "\xff\xfe", "\x1f\x8b\x08\x00rest", "text then \x00"} {
+		g := crypto.NewTextGuard(io.Discard, 0)
+		_, want := g.Write([]byte(in))
+		if want == nil {
+			want = g.Close()
+		}
+		got := crypto.CheckText([]byte(in))
+		if want == nil {
+			require.NoError(t, got, "%q", in)
+			continue
+		}
+		require.ErrorIs(t, got, crypto.ErrNotText, "%q", in)
+		require.Equal(t, want.Error(), got.Error(), "%q", in)
+	}
+	var nt *crypto.NotTextError
+	require.ErrorAs(t, crypto.CheckText([]byte("\x1f\x8b\x08\x00rest")), &nt)
+	require.Equal(t, "gzip", nt.Format)
+}

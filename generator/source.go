@@ -325,11 +325,7 @@ func (g *Generator) planFile() (*plan, error) {
 			}
 			if version == crypto.V1 {
 				// v1 has no checksum: a wrong key shows as random bytes.
-				guard := crypto.NewTextGuard(io.Discard, 0)
-				if _, err = guard.Write(plain); err == nil {
-					err = guard.Close()
-				}
-				if err != nil {
+				if err := crypto.CheckText(plain); err != nil {
 					return nil, &hinted{fmt.Errorf("decrypting %s with %s: %w (wrong key?)", path, key, err),
 						"check that the key is the project's that encrypted the file"}
 				}

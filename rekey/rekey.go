@@ -9,7 +9,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -312,11 +311,7 @@ func decrypt(sealed []byte, key *crypto.Key) ([]byte, crypto.Version, error) {
 	if err != nil || version != crypto.V1 {
 		return plain, version, err
 	}
-	g := crypto.NewTextGuard(io.Discard, 0)
-	if _, err := g.Write(plain); err != nil {
-		return nil, version, err
-	}
-	if err := g.Close(); err != nil {
+	if err := crypto.CheckText(plain); err != nil {
 		return nil, version, err
 	}
 	return plain, version, nil

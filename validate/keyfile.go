@@ -167,7 +167,7 @@ func KeyContent(name string, data []byte, project *crypto.Key) *crypto.Key {
 		return nil // a tiny v1 file, or a wrong key: decrypting says which
 	}
 	if project != nil {
-		if plain, _, err := Decrypt(keyText(data), project); err == nil && textCheck(plain) == nil {
+		if plain, _, err := Decrypt(keyText(data), project); err == nil && crypto.CheckText(plain) == nil {
 			return nil // a tiny v1 file
 		}
 	}

@@ -9,7 +9,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -219,7 +218,7 @@ func PlainEnv(name string, data []byte, opts Options, key *crypto.Key) (*diag.Re
 			// binary content or a wrong key's noise, told apart by its
 			// shape (crypto.NotTextError.Binary) when they can be.
 			var nt *crypto.NotTextError
-			if err := textCheck(data); errors.As(err, &nt) && !nt.Binary() {
+			if err := crypto.CheckText(data); errors.As(err, &nt) && !nt.Binary() {
 				r.Add(diag.Diagnostic{Code: CodeNotText, Severity: diag.Error, WrongKey: true,
 					Message: fmt.Sprintf("decrypted data is not text: a binary file or the wrong key (key %s)", fp),
 					Hint: "a v1 file has no checksum, so shipseal cannot tell which: check that this is the project's key; " +
@@ -276,15 +275,6 @@ func Unreadable(name string, err error) *diag.Report {
 	r := &diag.Report{File: name, Kind: string(Unknown)}
 	r.Add(diag.Errorf(CodeUnreadable, diag.Position{}, hint, "cannot read: %s", diag.Phrase(reason)))
 	return r
-}
-
-// textCheck applies decrypt's test for a wrong v1 key: is it text?
-func textCheck(data []byte) error {
-	g := crypto.NewTextGuard(io.Discard, 0)
-	if _, err := g.Write(data); err != nil {
-		return err
-	}
-	return g.Close()
 }
 
 func envelopeDiag(err error, key *crypto.Key) diag.Diagnostic {

@@ -432,11 +432,7 @@ func decryptText(sealed []byte, key *crypto.Key) ([]byte, crypto.Version, error)
 	if err != nil || version != crypto.V1 {
 		return plain, version, err
 	}
-	g := crypto.NewTextGuard(io.Discard, 0)
-	_, err = g.Write(plain)
-	if err == nil {
-		err = g.Close()
-	}
+	err = crypto.CheckText(plain)
 	var nt *crypto.NotTextError
 	switch {
 	case errors.As(err, &nt) && nt.Format != "":
